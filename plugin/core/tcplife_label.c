@@ -1,0 +1,124 @@
+/* tcplife_label.c - labels, formatted only when something displays them. */
+#include "tcplife_label.h"
+
+#include <stdio.h>
+
+static const char *role_name(uint8_t role)
+{
+    return role == TL_ROLE_SERVER ? "server" : "client";
+}
+
+static const char *reset_reason(enum tl_reset_kind kind)
+{
+    switch (kind) {
+    case TL_RK_REFUSED:     return "connection refused";
+    case TL_RK_AFTER_CLOSE: return "after close";
+    default:                return "connection aborted";
+    }
+}
+
+/* "1", "2+3": the packet's steps joined by '+'. */
+static void format_steps(tl_result r, char *buf, size_t size)
+{
+    uint8_t steps[2];
+    int n = tl_result_steps(r, steps);
+    if (n == 2)
+        snprintf(buf, size, "%u+%u", steps[0], steps[1]);
+    else
+        snprintf(buf, size, "%u", n ? steps[0] : 0u);
+}
+
+/* What the teardown steps are: a FIN (1, 3) or the ACK of one (2, 4). */
+static void format_teardown_what(tl_result r, char *buf, size_t size)
+{
+    uint8_t steps[2];
+    int n = tl_result_steps(r, steps);
+    if (n == 2)   /* {2,3} or {1,4}: one FIN and one ACK, in step order */
+        snprintf(buf, size, "%s", steps[0] == 2 ? "ACK+FIN" : "FIN+ACK");
+    else if (steps[0] == 1 || steps[0] == 3)
+        snprintf(buf, size, "FIN from %s", role_name(r.sender));
+    else
+        snprintf(buf, size, "ACK");
+}
+
+static const char *rexmit_suffix(tl_result r)
+{
+    return (r.flags & TL_R_RETRANSMISSION) ? ", retransmission" : "";
+}
+
+static const char *handshake_what(tl_result r)
+{
+    if (r.steps & 1u) return "SYN";
+    if (r.steps & 2u) return "SYN-ACK";
+    return "ACK";
+}
+
+const char *tl_label(tl_result r, char *buf, size_t size)
+{
+    char steps[8], what[24];
+
+    if (size == 0)
+        return buf;
+    switch ((enum tl_phase)r.phase) {
+    case TL_PHASE_HANDSHAKE:
+        format_steps(r, steps, sizeof steps);
+        snprintf(buf, size, "Handshake %s/3 (%s%s)", steps, handshake_what(r), rexmit_suffix(r));
+        break;
+    case TL_PHASE_TRANSFER:
+        snprintf(buf, size, "Transfer #%u", (unsigned)r.ordinal);
+        break;
+    case TL_PHASE_TEARDOWN:
+        if (r.steps == 0) {
+            snprintf(buf, size, "Teardown (after close)");
+            break;
+        }
+        format_steps(r, steps, sizeof steps);
+        format_teardown_what(r, what, sizeof what);
+        snprintf(buf, size, "Teardown %s/4 (%s%s)", steps, what, rexmit_suffix(r));
+        break;
+    case TL_PHASE_RESET:
+        if (r.ordinal > 1)
+            snprintf(buf, size, "Reset #%u (%s)", (unsigned)r.ordinal,
+                     reset_reason(tl_result_reset_kind(r)));
+        else
+            snprintf(buf, size, "Reset (%s)", reset_reason(tl_result_reset_kind(r)));
+        break;
+    default:
+        snprintf(buf, size, "Unclassified");
+        break;
+    }
+    return buf;
+}
+
+const char *tl_short_label(tl_result r, char *buf, size_t size)
+{
+    char steps[8];
+
+    if (size == 0)
+        return buf;
+    format_steps(r, steps, sizeof steps);
+    switch ((enum tl_phase)r.phase) {
+    case TL_PHASE_HANDSHAKE:
+        snprintf(buf, size, "[Handshake %s/3]", steps);
+        break;
+    case TL_PHASE_TRANSFER:
+        snprintf(buf, size, "[Transfer #%u]", (unsigned)r.ordinal);
+        break;
+    case TL_PHASE_TEARDOWN:
+        if (r.steps == 0)
+            snprintf(buf, size, "[Teardown]");
+        else
+            snprintf(buf, size, "[Teardown %s/4]", steps);
+        break;
+    case TL_PHASE_RESET:
+        if (r.ordinal > 1)
+            snprintf(buf, size, "[Reset #%u]", (unsigned)r.ordinal);
+        else
+            snprintf(buf, size, "[Reset]");
+        break;
+    default:
+        snprintf(buf, size, "[?]");
+        break;
+    }
+    return buf;
+}

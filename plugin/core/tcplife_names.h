@@ -1,0 +1,57 @@
+/* tcplife_names.h - every enumerated value of the contract, in one list each.
+ *
+ * X-macros keep each C enum and its public names (LIFECYCLE.md) in a single
+ * place, so numbers and names can never drift apart.  X(C_NAME, number, "name")
+ */
+#ifndef TCPLIFE_NAMES_H
+#define TCPLIFE_NAMES_H
+
+#define TL_PHASES(X)                 \
+    X(TL_PHASE_NONE, 0, "none")      \
+    X(TL_PHASE_HANDSHAKE, 1, "handshake") \
+    X(TL_PHASE_TRANSFER, 2, "transfer")   \
+    X(TL_PHASE_TEARDOWN, 3, "teardown")   \
+    X(TL_PHASE_RESET, 4, "reset")
+
+#define TL_ROLES(X)                  \
+    X(TL_ROLE_NONE, 0, "none")       \
+    X(TL_ROLE_CLIENT, 1, "client")   \
+    X(TL_ROLE_SERVER, 2, "server")
+
+#define TL_HANDSHAKE_KINDS(X)                 \
+    X(TL_HS_NONE, 0, "none")                  \
+    X(TL_HS_THREE_WAY, 1, "three-way")        \
+    X(TL_HS_SIMULTANEOUS, 2, "simultaneous")  \
+    X(TL_HS_INCOMPLETE, 3, "incomplete")      \
+    X(TL_HS_NOT_SEEN, 4, "not-seen")
+
+#define TL_TEARDOWN_INITIATORS(X)    \
+    X(TL_TDI_NONE, 0, "none")        \
+    X(TL_TDI_CLIENT, 1, "client")    \
+    X(TL_TDI_SERVER, 2, "server")    \
+    X(TL_TDI_BOTH, 3, "both")
+
+#define TL_TEARDOWN_KINDS(X)                  \
+    X(TL_TD_NONE, 0, "none")                  \
+    X(TL_TD_FOUR_WAY, 1, "four-way")          \
+    X(TL_TD_THREE_WAY, 2, "three-way")        \
+    X(TL_TD_SIMULTANEOUS, 3, "simultaneous")  \
+    X(TL_TD_HALF_CLOSED, 4, "half-closed")    \
+    X(TL_TD_RESET, 5, "reset")
+
+#define TL_RESET_KINDS(X)                     \
+    X(TL_RK_NONE, 0, "none")                  \
+    X(TL_RK_REFUSED, 1, "refused")            \
+    X(TL_RK_ABORT, 2, "abort")                \
+    X(TL_RK_AFTER_CLOSE, 3, "after-close")
+
+#define TL_ENUM_MEMBER(c_name, number, name) c_name = number,
+
+enum tl_phase { TL_PHASES(TL_ENUM_MEMBER) };
+enum tl_role { TL_ROLES(TL_ENUM_MEMBER) };
+enum tl_handshake_kind { TL_HANDSHAKE_KINDS(TL_ENUM_MEMBER) };
+enum tl_teardown_initiator { TL_TEARDOWN_INITIATORS(TL_ENUM_MEMBER) };
+enum tl_teardown_kind { TL_TEARDOWN_KINDS(TL_ENUM_MEMBER) };
+enum tl_reset_kind { TL_RESET_KINDS(TL_ENUM_MEMBER) };
+
+#endif /* TCPLIFE_NAMES_H */
