@@ -1,0 +1,189 @@
+/* packet-tcplife.c - the tcplife post-dissector: TCP lifecycle annotations.
+ *
+ * The first pass reads each TCP layer's header facts, runs them through the
+ * core state machine (core/tcplife_core.h) and stores the verdict per packet
+ * and per layer.  Every visit, first or later, renders only what was stored:
+ * TCP fields are primed for a post-dissector on the first pass only, and the
+ * GUI revisits frames in any order.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "ws_compat.h"
+
+#include <string.h>
+
+#include <epan/packet.h>
+#include <epan/prefs.h>
+#include <epan/proto_data.h>
+
+#include "core/tcplife_label.h"
+#include "tcplife_input.h"
+#include "tcplife_stream.h"
+#include "tcplife_tree.h"
+
+static int proto_tcplife = TCPLIFE_ID_INIT;
+static dissector_handle_t tcplife_handle;
+static tcplife_pref_bool_t pref_info_column = TRUE;
+
+/* Streams indexed by tcp.stream, which Wireshark numbers densely from 0.
+ * File scope: opening another capture starts from nothing. */
+static tcplife_stream **streams;
+static uint32_t streams_cap;
+
+static tcplife_stream *stream_new(uint32_t index, const tcplife_layer_facts *l)
+{
+    tcplife_stream *st = wmem_new0(wmem_file_scope(), tcplife_stream);
+    tl_stream_init(&st->core);
+    st->index = index;
+    st->port[0] = l->srcport;
+    st->port[1] = l->dstport;
+    st->addr_len = l->addr_len;
+    memcpy(st->addr[0], l->src, sizeof st->addr[0]);
+    memcpy(st->addr[1], l->dst, sizeof st->addr[1]);
+    return st;
+}
+
+static tcplife_stream *stream_get(uint32_t index, const tcplife_layer_facts *l)
+{
+    if (index >= streams_cap) {
+        uint32_t cap = streams_cap ? streams_cap : 1024;
+        while (cap <= index && cap < UINT32_MAX / 2)
+            cap *= 2;
+        if (cap <= index)
+            return NULL;
+        streams = (tcplife_stream **)wmem_realloc(wmem_file_scope(), streams, cap * sizeof *streams);
+        memset(streams + streams_cap, 0, (cap - streams_cap) * sizeof *streams);
+        streams_cap = cap;
+    }
+    if (!streams[index])
+        streams[index] = stream_new(index, l);
+    return streams[index];
+}
+
+/* Direction by ports; by address only when both ports are equal. */
+static bool from_first_sender(const tcplife_stream *st, const tcplife_layer_facts *l)
+{
+    if (l->srcport != st->port[0] || l->dstport != st->port[1])
+        return false;
+    if (st->port[0] != st->port[1] || st->addr_len == 0 || l->addr_len != st->addr_len)
+        return true;
+    return memcmp(l->src, st->addr[0], st->addr_len) == 0;
+}
+
+static tl_segment segment_of(const tcplife_layer_facts *l, const tcplife_stream *st,
+                             const packet_info *pinfo)
+{
+    tl_segment seg = {
+        .time_ns = (int64_t)pinfo->abs_ts.secs * 1000000000 + pinfo->abs_ts.nsecs,
+        .frame = pinfo->num,
+        .seq = l->seq,
+        .ack = l->ack,
+        .len = l->len,
+        .flags = l->flags,
+        .srcport = l->srcport,
+        .dstport = l->dstport,
+        .window = l->window,
+        .from_first = from_first_sender(st, l),
+        .bad_checksum = l->checksum_status == PROTO_CHECKSUM_E_BAD,
+        .opts = {
+            .mss = l->mss,
+            .wscale = l->wscale == TCPLIFE_NO_WSCALE ? TL_WSCALE_ABSENT : l->wscale,
+            .sack_perm = l->sack_perm,
+            .timestamps = l->timestamps,
+            .tfo = l->tfo,
+        },
+    };
+    return seg;
+}
+
+/* First pass: classify each usable TCP layer and store its record. */
+static void analyse_frame(packet_info *pinfo, proto_tree *tree)
+{
+    tcplife_layer_facts facts[TCPLIFE_MAX_LAYERS];
+    int n = tcplife_input_gather(pinfo, tree, facts);
+    uint32_t key = 0;
+
+    for (int i = 0; i < n; i++) {
+        const tcplife_layer_facts *l = &facts[i];
+        tcplife_stream *st = l->usable ? stream_get(l->stream, l) : NULL;
+        if (!st)
+            continue;
+        tl_segment seg = segment_of(l, st, pinfo);
+        tcplife_packet *pkt = wmem_new(wmem_file_scope(), tcplife_packet);
+        pkt->stream = st;
+        pkt->result = tl_stream_update(&st->core, &seg);
+        p_add_proto_data(wmem_file_scope(), pinfo, proto_tcplife, key++, pkt);
+    }
+}
+
+static void prefix_info_column(packet_info *pinfo, const tcplife_packet *pkts[], int n)
+{
+    char label[TL_LABEL_MAX];
+    /* Prepending the last layer first leaves the labels in layer order. */
+    for (int i = n - 1; i >= 0; i--)
+        col_prepend_fstr(pinfo->cinfo, COL_INFO, "%s ",
+                         tl_short_label(pkts[i]->result, label, sizeof label));
+}
+
+static int dissect_tcplife(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
+{
+    const tcplife_packet *pkts[TCPLIFE_MAX_LAYERS];
+    int n = 0;
+
+    if (!PINFO_FD_VISITED(pinfo))
+        analyse_frame(pinfo, tree);
+    while (n < TCPLIFE_MAX_LAYERS &&
+           (pkts[n] = (const tcplife_packet *)p_get_proto_data(wmem_file_scope(), pinfo,
+                                                               proto_tcplife, (uint32_t)n)) != NULL)
+        n++;
+    if (n == 0)
+        return 0;
+    if (pref_info_column && pinfo->cinfo)
+        prefix_info_column(pinfo, pkts, n);
+    for (int i = 0; i < n; i++)
+        tcplife_tree_render(tree, tvb, pinfo, pkts[i]);
+    return tvb_captured_length(tvb);
+}
+
+static void tcplife_init(void)
+{
+    streams = NULL;
+    streams_cap = 0;
+    /* Priming fields forces full dissection of every packet, so ask only
+     * when the protocol is enabled (--disable-protocol tcplife opts out). */
+    if (proto_is_protocol_enabled(find_protocol_by_id(proto_tcplife)))
+        set_postdissector_wanted_hfids(tcplife_handle, tcplife_input_wanted());
+}
+
+static void tcplife_cleanup(void)
+{
+    set_postdissector_wanted_hfids(tcplife_handle, NULL);
+    streams = NULL;     /* the array and the streams were file-scoped */
+    streams_cap = 0;
+}
+
+void proto_register_tcplife(void)
+{
+    module_t *module;
+
+    proto_tcplife = proto_register_protocol("TCP Lifecycle", "TCPLife", "tcplife");
+    tcplife_tree_register(proto_tcplife);
+
+    module = prefs_register_protocol(proto_tcplife, NULL);
+    prefs_register_bool_preference(module, "info_column", "Prefix the Info column",
+                                   "Start the Info column with the short lifecycle label, "
+                                   "e.g. [Handshake 2/3]",
+                                   &pref_info_column);
+
+    tcplife_handle = register_dissector("tcplife", dissect_tcplife, proto_tcplife);
+    register_postdissector(tcplife_handle);
+    register_init_routine(tcplife_init);
+    register_cleanup_routine(tcplife_cleanup);
+}
+
+void proto_reg_handoff_tcplife(void)
+{
+    tcplife_input_init();
+}
+
+TCPLIFE_DEFINE_PLUGIN(proto_register_tcplife, proto_reg_handoff_tcplife);

@@ -1,0 +1,28 @@
+/* tcplife_stream.h - what the epan layer keeps per stream and per packet.
+ *
+ * A stream is one tcp.stream value: the core's state plus the endpoints,
+ * which only the display needs.  A packet keeps 16 bytes per TCP layer: the
+ * stream it belongs to and the core's verdict, computed once on the first
+ * pass and rendered on every later visit.
+ */
+#ifndef TCPLIFE_STREAM_H
+#define TCPLIFE_STREAM_H
+
+#include <stdint.h>
+
+#include "core/tcplife_core.h"
+
+typedef struct tcplife_stream {
+    tl_stream core;
+    uint32_t  index;          /* tcp.stream */
+    uint16_t  port[2];        /* [0] the first segment's sender, [1] its receiver */
+    uint8_t   addr_len;       /* 4, 16, or 0 when not carried by IP */
+    uint8_t   addr[2][16];
+} tcplife_stream;
+
+typedef struct tcplife_packet {
+    tcplife_stream *stream;
+    tl_result       result;
+} tcplife_packet;
+
+#endif /* TCPLIFE_STREAM_H */
