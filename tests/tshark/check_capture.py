@@ -1,0 +1,231 @@
+#!/usr/bin/python3
+"""Check tcplife's output on a capture, through the real tshark.
+
+  check_capture.py packets CAPTURE EXPECTED.packets.tsv
+  check_capture.py streams CAPTURE EXPECTED.streams.tsv
+  check_capture.py fields CAPTURE EXPECTED.fields.tsv
+  check_capture.py invariants CAPTURE...
+
+The plugin and Wireshark version come from TCPLIFE_PLUGIN and
+TCPLIFE_WS_VERSION (set by ctest).  Exit status 0 only when every check
+passed; a plugin that did not load is a failure.
+"""
+
+import json
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from tshark_env import TsharkEnv, fields, normalise_bool  # noqa: E402
+
+PHASES = {"1": "handshake", "2": "transfer", "3": "teardown", "4": "reset"}
+ROLES = {"1": "client", "2": "server"}
+HANDSHAKE_KINDS = {"1": "three-way", "2": "simultaneous", "3": "incomplete", "4": "not-seen"}
+INITIATORS = {"1": "client", "2": "server", "3": "both"}
+TEARDOWN_KINDS = {"0": "none", "1": "four-way", "2": "three-way", "3": "simultaneous",
+                  "4": "half-closed", "5": "reset"}
+RESET_KINDS = {"1": "refused", "2": "abort", "3": "after-close"}
+
+PACKET_FIELDS = ["frame.number", "tcplife.sender", "tcplife.phase", "tcplife.step",
+                 "tcplife.retransmission", "tcplife.label"]
+
+STREAM_FIELDS = [
+    ("stream", "tcplife.stream.index", None),
+    ("client", "tcplife.stream.client", None),
+    ("inferred", "tcplife.stream.roles_inferred", "bool"),
+    ("handshake", "tcplife.stream.handshake.kind", HANDSHAKE_KINDS),
+    ("initiator", "tcplife.stream.teardown.initiator", INITIATORS),
+    ("teardown", "tcplife.stream.teardown.kind", TEARDOWN_KINDS),
+    ("reset", "tcplife.stream.reset.kind", RESET_KINDS),
+    ("reset_sender", "tcplife.stream.reset.sender", ROLES),
+    ("complete", "tcplife.stream.complete", "bool"),
+    ("conn_state", "tcplife.stream.conn_state", None),
+    ("history", "tcplife.stream.history", None),
+]
+
+
+def read_table(path):
+    """Rows of a tab-separated expected file, and whether it lists all frames."""
+    rows, all_frames = [], False
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            line = line.rstrip("\n")
+            if line.startswith("#! all-frames"):
+                all_frames = True
+            if not line.strip() or line.startswith("#"):
+                continue
+            rows.append(line.split("\t"))
+    return rows, all_frames
+
+
+def packet_rows(env, capture, two_pass):
+    """{frame: (sender, phase, steps, rexmit, label)} as the expected files write them."""
+    result = {}
+    for cols in fields(env, capture, PACKET_FIELDS, two_pass=two_pass):
+        cols += [""] * (len(PACKET_FIELDS) - len(cols))
+        frame, sender, phase, steps, rexmit, label = cols[:6]
+        if not phase:
+            result[frame] = ("-", "-", "-", "-", "-")
+            continue
+        result[frame] = (ROLES.get(sender, sender), PHASES.get(phase, phase), steps or "-",
+                         normalise_bool(rexmit), label)
+    return result
+
+
+def check_packets(env, capture, expected_path):
+    expected, all_frames = read_table(expected_path)
+    failures = []
+    for two_pass in (False, True):
+        got = packet_rows(env, capture, two_pass)
+        listed = set()
+        for row in expected:
+            frame, want = row[0], tuple(row[1:6])
+            listed.add(frame)
+            have = got.get(frame)
+            if have != want:
+                failures.append("%s frame %s: expected %s, got %s" %
+                                ("two-pass" if two_pass else "one-pass", frame, want, have))
+        if all_frames:
+            for frame in sorted(set(got) - listed, key=int):
+                failures.append("frame %s is not listed in %s" % (frame, expected_path))
+    return failures
+
+
+def stream_summaries(env, capture, two_pass):
+    """{stream: [summary per packet, in order]}; a summary is a tuple of names."""
+    names = [f for _, f, _ in STREAM_FIELDS]
+    per_stream = {}
+    for cols in fields(env, capture, names, two_pass=two_pass):
+        cols += [""] * (len(names) - len(cols))
+        if not cols[0]:
+            continue
+        values = []
+        for (label, _, mapping), raw in zip(STREAM_FIELDS, cols):
+            if mapping == "bool":
+                raw = normalise_bool(raw)
+            elif isinstance(mapping, dict):
+                raw = mapping.get(raw, raw)
+            values.append(raw if raw != "" else "-")
+        per_stream.setdefault(values[0], []).append(tuple(values))
+    return per_stream
+
+
+def check_streams(env, capture, expected_path):
+    expected, _ = read_table(expected_path)
+    failures = []
+    final = stream_summaries(env, capture, two_pass=True)
+    one_pass = stream_summaries(env, capture, two_pass=False)
+    for stream, summaries in final.items():
+        # With -2 every packet shows the final summary.
+        if len(set(summaries)) != 1:
+            failures.append("stream %s: two-pass summaries differ between packets: %s"
+                            % (stream, sorted(set(summaries))))
+        # One pass grows packet by packet; its last packet shows the final state.
+        if one_pass.get(stream, [None])[-1] != summaries[-1]:
+            failures.append("stream %s: one-pass last summary %s != two-pass %s"
+                            % (stream, one_pass.get(stream, [None])[-1], summaries[-1]))
+    want_streams = {row[0] for row in expected}
+    for stream in sorted(set(final) - want_streams, key=int):
+        failures.append("stream %s is not listed in %s" % (stream, expected_path))
+    for row in expected:
+        have = final.get(row[0], [None])[-1]
+        if have != tuple(row):
+            cols = [c for c, _, _ in STREAM_FIELDS]
+            diff = [("%s: expected %s, got %s" % (c, w, h))
+                    for c, w, h in zip(cols, row, have or [None] * len(cols)) if w != h]
+            failures.append("stream %s: %s" % (row[0], "; ".join(diff)))
+    return failures
+
+
+def check_fields(env, capture, expected_path):
+    """Spot checks: pass (1, 2 or *), frame, field, value ("-" = absent)."""
+    expected, _ = read_table(expected_path)
+    names = sorted({row[2] for row in expected})
+    got = {}
+    for two_pass in (False, True):
+        for cols in fields(env, capture, ["frame.number"] + names, two_pass=two_pass):
+            cols += [""] * (len(names) + 1 - len(cols))
+            for name, value in zip(names, cols[1:]):
+                got[(two_pass, cols[0], name)] = normalise_bool(value) or "-"
+    failures = []
+    for pass_, frame, name, want in expected:
+        for two_pass in {"1": [False], "2": [True], "*": [False, True]}[pass_]:
+            have = got.get((two_pass, frame, name))
+            if have != want:
+                failures.append("%s frame %s %s: expected %s, got %s" % (
+                    "two-pass" if two_pass else "one-pass", frame, name, want, have))
+    return failures
+
+
+def _pairs(pairs):
+    """JSON object hook that keeps repeated keys (several "tcp" layers)."""
+    return pairs
+
+
+def _keys(obj):
+    """All field names below a JSON object built with _pairs."""
+    names = set()
+    for key, value in obj:
+        names.add(key)
+        if isinstance(value, list) and value and isinstance(value[0], tuple):
+            names |= _keys(value)
+    return names
+
+
+TCP_REQUIRED = {"tcp.stream", "tcp.flags", "tcp.seq_raw", "tcp.ack_raw", "tcp.len"}
+
+
+def check_layers(env, capture):
+    """Every decoded TCP layer outside an ICMP error has exactly one tcplife.phase."""
+    out = env.read(capture, ["-T", "json"]).stdout
+    failures = []
+    for packet in json.loads(out, object_pairs_hook=_pairs):
+        layers = dict(packet)["_source"]
+        layers = dict(layers)["layers"]
+        frame = dict(dict(layers)["frame"])["frame.number"]
+        tcp = [obj for key, obj in layers if key == "tcp" and TCP_REQUIRED <= _keys(obj)]
+        ours = [obj for key, obj in layers if key == "tcplife"]
+        phases = [sum(1 for k in _keys(o) if k == "tcplife.phase") for o in ours]
+        if len(ours) != len(tcp) or any(p != 1 for p in phases):
+            failures.append("frame %s: %d TCP layers, tcplife layers with phases %s"
+                            % (frame, len(tcp), phases))
+    return failures
+
+
+def check_invariants(env, captures):
+    failures = []
+    for capture in captures:
+        one = packet_rows(env, capture, two_pass=False)
+        two = packet_rows(env, capture, two_pass=True)
+        for frame in sorted(set(one) | set(two), key=int):
+            if one.get(frame) != two.get(frame):
+                failures.append("%s frame %s: one-pass %s, two-pass %s"
+                                % (os.path.basename(capture), frame, one.get(frame), two.get(frame)))
+        failures += ["%s %s" % (os.path.basename(capture), f) for f in check_layers(env, capture)]
+    return failures
+
+
+def main(argv):
+    mode, args = argv[1], argv[2:]
+    env = TsharkEnv(os.environ["TCPLIFE_PLUGIN"], os.environ["TCPLIFE_WS_VERSION"])
+    try:
+        if mode == "packets":
+            failures = check_packets(env, args[0], args[1])
+        elif mode == "streams":
+            failures = check_streams(env, args[0], args[1])
+        elif mode == "fields":
+            failures = check_fields(env, args[0], args[1])
+        elif mode == "invariants":
+            failures = check_invariants(env, args)
+        else:
+            raise SystemExit("unknown mode " + mode)
+    finally:
+        env.close()
+    for f in failures:
+        print("FAIL:", f)
+    print("%s: %s" % (mode, "ok" if not failures else "%d failure(s)" % len(failures)))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

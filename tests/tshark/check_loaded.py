@@ -1,0 +1,29 @@
+#!/usr/bin/python3
+"""The built plugin loads into tshark, from the staged folder, with all its fields.
+
+Fails when tshark does not list tcplife.so from our staging folder
+(TsharkEnv raises), or when a contract field is missing from -G fields.
+"""
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from tshark_env import TsharkEnv  # noqa: E402
+
+CONTRACT_FIELDS = [
+    "tcplife.phase", "tcplife.step", "tcplife.sender", "tcplife.retransmission",
+    "tcplife.label", "tcplife.stream.roles_inferred", "tcplife.stream.conn_state",
+    "tcplife.stream.history", "tcplife.stream.complete", "tcplife.stream.handshake.kind",
+    "tcplife.stream.handshake.rtt", "tcplife.stream.teardown.initiator",
+    "tcplife.stream.teardown.kind", "tcplife.stream.reset.kind", "tcplife.stream.reset.sender",
+]
+
+with TsharkEnv(os.environ["TCPLIFE_PLUGIN"], os.environ["TCPLIFE_WS_VERSION"]) as env:
+    registered = {line.split("\t")[2] for line in env.run(["-G", "fields"]).stdout.splitlines()
+                  if line.startswith("F\t")}
+    missing = [f for f in CONTRACT_FIELDS if f not in registered]
+    plugins = [line for line in env.run(["-G", "plugins"]).stdout.splitlines() if "tcplife" in line]
+print("loaded:", plugins[0] if plugins else "-")
+for f in missing:
+    print("FAIL: field %s is not registered" % f)
+sys.exit(1 if missing else 0)
