@@ -19,6 +19,7 @@
 #include "core/tcplife_label.h"
 #include "tcplife_input.h"
 #include "tcplife_stream.h"
+#include "tcplife_taps.h"
 #include "tcplife_tree.h"
 
 static int proto_tcplife = TCPLIFE_ID_INIT;
@@ -96,12 +97,26 @@ static tl_segment segment_of(const tcplife_layer_facts *l, const tcplife_stream 
     return seg;
 }
 
-/* First pass: classify each usable TCP layer and store its record. */
-static void analyse_frame(packet_info *pinfo, proto_tree *tree)
+uint32_t tcplife_stream_count(void)
 {
-    tcplife_layer_facts facts[TCPLIFE_MAX_LAYERS];
+    return streams_cap;
+}
+
+const tcplife_stream *tcplife_stream_at(uint32_t index)
+{
+    return index < streams_cap ? streams[index] : NULL;
+}
+
+/* First pass: classify each usable TCP layer and store its record.  The
+ * usable layers' facts are compacted into facts[0..n-1], in record order. */
+static int analyse_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
+                         tcplife_layer_facts *facts)
+{
     int n = tcplife_input_gather(pinfo, tree, facts);
-    uint32_t key = 0;
+    /* Zeek's gap model needs to know whether the payload was captured:
+     * TCP payload ends the frame, so a cut frame cut it. */
+    bool cut = tvb_captured_length(tvb) < tvb_reported_length(tvb);
+    int key = 0;
 
     for (int i = 0; i < n; i++) {
         const tcplife_layer_facts *l = &facts[i];
@@ -109,11 +124,14 @@ static void analyse_frame(packet_info *pinfo, proto_tree *tree)
         if (!st)
             continue;
         tl_segment seg = segment_of(l, st, pinfo);
+        seg.payload_cut = cut;
         tcplife_packet *pkt = wmem_new(wmem_file_scope(), tcplife_packet);
         pkt->stream = st;
         pkt->result = tl_stream_update(&st->core, &seg);
-        p_add_proto_data(wmem_file_scope(), pinfo, proto_tcplife, key++, pkt);
+        p_add_proto_data(wmem_file_scope(), pinfo, proto_tcplife, (uint32_t)key, pkt);
+        facts[key++] = *l;
     }
+    return key;
 }
 
 static void prefix_info_column(packet_info *pinfo, const tcplife_packet *pkts[], int n)
@@ -127,11 +145,14 @@ static void prefix_info_column(packet_info *pinfo, const tcplife_packet *pkts[],
 
 static int dissect_tcplife(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
+    tcplife_layer_facts facts[TCPLIFE_MAX_LAYERS];
     const tcplife_packet *pkts[TCPLIFE_MAX_LAYERS];
+    tcplife_tap_info taps[TCPLIFE_MAX_LAYERS];
+    bool first_pass = !PINFO_FD_VISITED(pinfo);
     int n = 0;
 
-    if (!PINFO_FD_VISITED(pinfo))
-        analyse_frame(pinfo, tree);
+    if (first_pass)
+        analyse_frame(tvb, pinfo, tree, facts);
     while (n < TCPLIFE_MAX_LAYERS &&
            (pkts[n] = (const tcplife_packet *)p_get_proto_data(wmem_file_scope(), pinfo,
                                                                proto_tcplife, (uint32_t)n)) != NULL)
@@ -140,8 +161,12 @@ static int dissect_tcplife(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
         return 0;
     if (pref_info_column && pinfo->cinfo)
         prefix_info_column(pinfo, pkts, n);
-    for (int i = 0; i < n; i++)
+    for (int i = 0; i < n; i++) {
         tcplife_tree_render(tree, tvb, pinfo, pkts[i]);
+        taps[i].pkt = pkts[i];
+        taps[i].facts = first_pass ? &facts[i] : NULL;
+    }
+    tcplife_taps_queue(pinfo, taps, n);
     return tvb_captured_length(tvb);
 }
 
@@ -168,6 +193,7 @@ void proto_register_tcplife(void)
 
     proto_tcplife = proto_register_protocol("TCP Lifecycle", "TCPLife", "tcplife");
     tcplife_tree_register(proto_tcplife);
+    tcplife_taps_register(proto_tcplife);
 
     module = prefs_register_protocol(proto_tcplife, NULL);
     prefs_register_bool_preference(module, "info_column", "Prefix the Info column",

@@ -25,4 +25,9 @@ typedef struct tcplife_packet {
     tl_result       result;
 } tcplife_packet;
 
+/* The file's streams so far, by tcp.stream: tcplife_stream_at() is NULL for
+ * an index never seen (or beyond tcplife_stream_count()). */
+uint32_t tcplife_stream_count(void);
+const tcplife_stream *tcplife_stream_at(uint32_t index);
+
 #endif /* TCPLIFE_STREAM_H */

@@ -1,0 +1,25 @@
+/* tcplife_taps.h - the "tcplife" tap and the reports built on it.
+ *
+ *   tcplife_taps_register(proto)   registers the tap and its -z / Statistics reports.
+ *   tcplife_taps_queue(pinfo, info, n)  queues one tcplife_tap_info per annotated TCP layer.
+ * Listeners receive a const tcplife_tap_info *.  Its facts are the TCP header
+ * as read on the first pass and NULL on revisits (tshark -2, the GUI), where
+ * Wireshark no longer primes the TCP fields for a post-dissector.
+ */
+#ifndef TCPLIFE_TAPS_H
+#define TCPLIFE_TAPS_H
+
+#include <epan/packet.h>
+
+#include "tcplife_input.h"
+#include "tcplife_stream.h"
+
+typedef struct tcplife_tap_info {
+    const tcplife_packet      *pkt;
+    const tcplife_layer_facts *facts;  /* NULL on revisits */
+} tcplife_tap_info;
+
+void tcplife_taps_register(int proto);
+void tcplife_taps_queue(packet_info *pinfo, const tcplife_tap_info *info, int n);
+
+#endif /* TCPLIFE_TAPS_H */
