@@ -436,7 +436,7 @@ void tcplife_tree_render(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo,
 
     proto_item *ti = proto_tree_add_item(tree, proto_tcplife_tree, tvb, 0, 0, ENC_NA);
     GENERATED(ti);
-    if (PITEM_FINFO(ti))    /* a real item, not one faked away by an invisible tree */
+    if (ti && PITEM_FINFO(ti))    /* a real item, not NULL or faked away by an invisible tree */
         proto_item_append_text(ti, ", %s", tl_label(r, label, sizeof label));
     proto_tree *t = proto_item_add_subtree(ti, ett_tcplife);
 
