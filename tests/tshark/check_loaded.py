@@ -24,6 +24,13 @@ with TsharkEnv(os.environ["TCPLIFE_PLUGIN"], os.environ["TCPLIFE_WS_VERSION"]) a
     missing = [f for f in CONTRACT_FIELDS if f not in registered]
     plugins = [line for line in env.run(["-G", "plugins"]).stdout.splitlines() if "tcplife" in line]
 print("loaded:", plugins[0] if plugins else "-")
-for f in missing:
-    print("FAIL: field %s is not registered" % f)
-sys.exit(1 if missing else 0)
+failures = ["field %s is not registered" % f for f in missing]
+# -G plugins: name, version, type, path.
+version = plugins[0].split("\t")[1].strip() if plugins else None
+if version != os.environ["TCPLIFE_VERSION"]:
+    failures.append("tshark -G plugins lists version %s, expected %s"
+                    % (version, os.environ["TCPLIFE_VERSION"]))
+for f in failures:
+    print("FAIL:", f)
+print("plugin loaded: %d passed, %d failed" % (len(CONTRACT_FIELDS) + 1 - len(failures), len(failures)))
+sys.exit(1 if failures else 0)
