@@ -231,6 +231,24 @@ def half_close():
     ])
 
 
+def half_closed_at_end():
+    """The server sends its reply and closes its side; the client acknowledges
+    the FIN and keeps uploading; the capture ends with the connection still
+    half-closed (teardown kind half-closed, initiator server)."""
+    client, server = host(1, 40050), host(2, 80)
+    return conversation(client, server, 150000, 750000, [
+        (0.000000, '>', 'S',  0,   None, 0, 64240, LINUX_SYN_OPTS),
+        (0.010000, '<', 'S.', 0,   1,    0, 65160, LINUX_SYN_OPTS),
+        (0.010100, '>', '.',  1,   1,    0),
+        (0.010200, '>', 'P.', 1,   1,    100),
+        (0.020000, '<', 'P.', 1,   101,  20),
+        (0.020100, '<', 'F.', 21,  101,  0),
+        (0.030000, '>', '.',  101, 22,   0),
+        (0.031000, '>', 'P.', 101, 22,   500),
+        (0.040000, '<', '.',  22,  601,  0),
+    ])
+
+
 def midstream():
     """Capture starts mid-connection with the server (port 443) sending
     data to the client (port 51000): no SYN, so roles come from the lower
@@ -434,6 +452,7 @@ def ipv6():
 
 
 CAPTURES = {
+    'half-closed-at-end': half_closed_at_end,
     'seed-baidu': seed_baidu,
     'refused': refused,
     'syn-retransmit': syn_retransmit,
