@@ -411,10 +411,13 @@ static void render_stream(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo, cons
     proto_tree *sub = add_subtree(t, hf_tcplife_stream, ett_tcplife_stream, tvb);
 
     add_uint(sub, hf_tcplife_stream_index, tvb, st->index);
-    GENERATED(proto_tree_add_string(sub, hf_tcplife_stream_client, tvb, 0, 0,
-                                    endpoint_str(pinfo, st, client)));
-    GENERATED(proto_tree_add_string(sub, hf_tcplife_stream_server, tvb, 0, 0,
-                                    endpoint_str(pinfo, st, 1 - client)));
+    /* Formatting addresses costs more than the rest of the tree: only when shown. */
+    if (proto_field_is_referenced(sub, hf_tcplife_stream_client))
+        GENERATED(proto_tree_add_string(sub, hf_tcplife_stream_client, tvb, 0, 0,
+                                        endpoint_str(pinfo, st, client)));
+    if (proto_field_is_referenced(sub, hf_tcplife_stream_server))
+        GENERATED(proto_tree_add_string(sub, hf_tcplife_stream_server, tvb, 0, 0,
+                                        endpoint_str(pinfo, st, 1 - client)));
     add_bool(sub, hf_tcplife_stream_roles_inferred, tvb, s->roles_inferred);
     GENERATED(proto_tree_add_string(sub, hf_tcplife_stream_conn_state, tvb, 0, 0,
                                     tl_zeek_conn_state(&s->zeek)));
