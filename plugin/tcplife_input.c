@@ -44,12 +44,14 @@ static int input_hf[IN_COUNT];
     ((1u << IN_STREAM) | (1u << IN_SRCPORT) | (1u << IN_DSTPORT) |       \
      (1u << IN_FLAGS) | (1u << IN_SEQ) | (1u << IN_ACK) | (1u << IN_LEN))
 
-/* The network layer's addresses, found by the IP layer's own number. */
-enum { ADDR_IP_SRC, ADDR_IP_DST, ADDR_IPV6_SRC, ADDR_IPV6_DST, ADDR_COUNT };
-static const char *const addr_name[ADDR_COUNT] = { "ip.src", "ip.dst", "ipv6.src", "ipv6.dst" };
+/* The network layer's source address; the destination follows it in both
+ * IPv4 and IPv6 headers. */
+enum { ADDR_IP_SRC, ADDR_IPV6_SRC, ADDR_COUNT };
+static const char *const addr_name[ADDR_COUNT] = { "ip.src", "ipv6.src" };
+static const int addr_len[ADDR_COUNT] = { 4, 16 };
 static int addr_hf[ADDR_COUNT];
 
-static int proto_tcp_id, proto_ip_id, proto_ipv6_id, proto_icmp_id, proto_icmpv6_id;
+static int proto_tcp_id, proto_icmp_id, proto_icmpv6_id;
 
 void tcplife_input_init(void)
 {
@@ -58,8 +60,6 @@ void tcplife_input_init(void)
     for (int i = 0; i < ADDR_COUNT; i++)
         addr_hf[i] = proto_registrar_get_id_byname(addr_name[i]);
     proto_tcp_id = proto_get_id_by_filter_name("tcp");
-    proto_ip_id = proto_get_id_by_filter_name("ip");
-    proto_ipv6_id = proto_get_id_by_filter_name("ipv6");
     proto_icmp_id = proto_get_id_by_filter_name("icmp");
     proto_icmpv6_id = proto_get_id_by_filter_name("icmpv6");
 }
@@ -106,61 +106,58 @@ static void gather_tcp_fields(proto_tree *tree, tcplife_layer_facts *out)
             const field_info *fi = (const field_info *)g_ptr_array_index(fis, i);
             int layer = fi->proto_layer_num;
             /* The first occurrence in a layer is the header's own field. */
-            if (layer >= 1 && layer <= TCPLIFE_MAX_LAYERS && !(out[layer - 1].present & (1u << in)))
-                store_input(&out[layer - 1], in, fi);
+            if (layer < 1 || layer > TCPLIFE_MAX_LAYERS || (out[layer - 1].present & (1u << in)))
+                continue;
+            store_input(&out[layer - 1], in, fi);
+            if (in == IN_SRCPORT)
+                out[layer - 1].total_layer = fi->total_layer_num;
         }
     }
 }
 
-/* Copies the address of IP layer `ip_layer` from field `hf` (raw bytes, which
- * read the same in every Wireshark version, unlike the address fvalues). */
-static bool copy_layer_address(proto_tree *tree, int hf, int ip_layer, uint8_t *dst, int len)
+/* The addresses of the IP header that carries a TCP layer: the innermost
+ * one before it (the highest protocol layer number below the TCP layer's).
+ * Not by pinfo->layers: some versions do not list IP over MPLS there.  Raw
+ * bytes read the same in every Wireshark version, unlike address fvalues. */
+static void gather_addresses(proto_tree *tree, tcplife_layer_facts *l)
 {
-    GPtrArray *fis = hf > 0 ? proto_get_finfo_ptr_array(tree, hf) : NULL;
-    for (unsigned i = 0; fis && i < fis->len; i++) {
-        const field_info *fi = (const field_info *)g_ptr_array_index(fis, i);
-        if (fi->proto_layer_num != ip_layer || fi->length != len || !fi->ds_tvb)
-            continue;
-        if (!tvb_bytes_exist(fi->ds_tvb, fi->start, len))
-            return false;
-        tvb_memcpy(fi->ds_tvb, dst, fi->start, (size_t)len);
-        return true;
+    const field_info *best = NULL;
+    int len = 0;
+
+    for (int a = 0; a < ADDR_COUNT; a++) {
+        GPtrArray *fis = addr_hf[a] > 0 ? proto_get_finfo_ptr_array(tree, addr_hf[a]) : NULL;
+        for (unsigned i = 0; fis && i < fis->len; i++) {
+            const field_info *fi = (const field_info *)g_ptr_array_index(fis, i);
+            if (fi->total_layer_num < l->total_layer && fi->length == addr_len[a] &&
+                (!best || fi->total_layer_num >= best->total_layer_num)) {
+                best = fi;
+                len = addr_len[a];
+            }
+        }
     }
-    return false;
+    if (!best || !best->ds_tvb || !tvb_bytes_exist(best->ds_tvb, best->start, 2 * len))
+        return;
+    tvb_memcpy(best->ds_tvb, l->src, best->start, (size_t)len);
+    tvb_memcpy(best->ds_tvb, l->dst, best->start + len, (size_t)len);
+    l->addr_len = (uint8_t)len;
 }
 
-static void gather_addresses(proto_tree *tree, tcplife_layer_facts *l, bool v6, int ip_layer)
-{
-    int len = v6 ? 16 : 4;
-    int src_hf = addr_hf[v6 ? ADDR_IPV6_SRC : ADDR_IP_SRC];
-    int dst_hf = addr_hf[v6 ? ADDR_IPV6_DST : ADDR_IP_DST];
-    if (copy_layer_address(tree, src_hf, ip_layer, l->src, len) &&
-        copy_layer_address(tree, dst_hf, ip_layer, l->dst, len))
-        l->addr_len = (uint8_t)len;
-}
-
-/* Walks the frame's protocol list: which TCP layers sit inside an ICMP error,
- * and which IP layer carries each TCP layer. */
+/* Walks the frame's protocol list: a TCP layer after an ICMP or ICMPv6
+ * layer is the header an error message quotes, part of no stream. */
 static int walk_layers(packet_info *pinfo, proto_tree *tree, tcplife_layer_facts *out)
 {
-    int tcp_n = 0, ip_n = 0, ipv6_n = 0, net_layer = 0;
-    bool net_v6 = false, in_icmp = false;
+    int tcp_n = 0;
+    bool in_icmp = false;
 
     for (wmem_list_frame_t *f = wmem_list_head(pinfo->layers); f; f = wmem_list_frame_next(f)) {
         int id = GPOINTER_TO_INT(wmem_list_frame_data(f));
-        if (id == proto_ip_id) {
-            net_layer = ++ip_n;
-            net_v6 = false;
-        } else if (id == proto_ipv6_id) {
-            net_layer = ++ipv6_n;
-            net_v6 = true;
-        } else if (id == proto_icmp_id || id == proto_icmpv6_id) {
-            in_icmp = true;     /* what follows is the quoted datagram */
+        if (id == proto_icmp_id || id == proto_icmpv6_id) {
+            in_icmp = true;
         } else if (id == proto_tcp_id && ++tcp_n <= TCPLIFE_MAX_LAYERS) {
             tcplife_layer_facts *l = &out[tcp_n - 1];
             l->usable = !in_icmp && (l->present & REQUIRED_INPUTS) == REQUIRED_INPUTS;
-            if (l->usable && net_layer > 0)
-                gather_addresses(tree, l, net_v6, net_layer);
+            if (l->usable)
+                gather_addresses(tree, l);
         }
     }
     return tcp_n < TCPLIFE_MAX_LAYERS ? tcp_n : TCPLIFE_MAX_LAYERS;

@@ -30,6 +30,7 @@ typedef struct tcplife_layer_facts {
     uint16_t mss;
     uint8_t  wscale;       /* TCPLIFE_NO_WSCALE when the option is absent */
     bool     sack_perm, timestamps, tfo;
+    int      total_layer;  /* the TCP layer's number among all the frame's protocols */
     uint8_t  addr_len;     /* 4 or 16; 0 when the network layer is not IP */
     uint8_t  src[16], dst[16];
 } tcplife_layer_facts;

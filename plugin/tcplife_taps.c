@@ -302,7 +302,7 @@ static const char *cli_args(const char *opt, const char *cli)
 }
 
 static bool report_listen(const char *cli, void *report, const char *filter,
-                   tap_packet_cb packet, tap_draw_cb draw, tap_finish_cb finish)
+                          tap_packet_cb packet, tap_draw_cb draw, tap_finish_cb finish)
 {
     GString *error = register_tap_listener("tcplife", report, filter, TL_REQUIRES_NOTHING,
                                            NULL, packet, draw, finish);
@@ -825,8 +825,8 @@ static stat_tap_table_item table_fields[TB_NCOLS] = {
     [TB_TEARDOWN] = { TABLE_ITEM_STRING, TAP_ALIGN_LEFT,  "Teardown", "%s" },
     [TB_RESET]    = { TABLE_ITEM_STRING, TAP_ALIGN_LEFT,  "Reset", "%s" },
     [TB_PACKETS]  = { TABLE_ITEM_UINT,   TAP_ALIGN_RIGHT, "Packets", "%u" },
-    [TB_BYTES_C]  = { TABLE_ITEM_UINT,   TAP_ALIGN_RIGHT, "Bytes client\u2192server", "%u" },
-    [TB_BYTES_S]  = { TABLE_ITEM_UINT,   TAP_ALIGN_RIGHT, "Bytes server\u2192client", "%u" },
+    [TB_BYTES_C]  = { TABLE_ITEM_UINT,   TAP_ALIGN_RIGHT, "Bytes c\u2192s", "%u" },
+    [TB_BYTES_S]  = { TABLE_ITEM_UINT,   TAP_ALIGN_RIGHT, "Bytes s\u2192c", "%u" },
     [TB_DURATION] = { TABLE_ITEM_FLOAT,  TAP_ALIGN_RIGHT, "Duration (s)", "%.6f" },
     [TB_RTT]      = { TABLE_ITEM_FLOAT,  TAP_ALIGN_RIGHT, "Handshake RTT (ms)", "%.3f" },
 };

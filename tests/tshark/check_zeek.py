@@ -87,18 +87,27 @@ def compare_case(env, zeek_dir, case, outcome):
         outcome.append((label, rec["conn_state"], have_state, rec["history"], have_hist))
 
 
-def read_explained(path):
+def applies(versions, ws_version):
+    """'*' or '<X.Y' against the Wireshark major.minor under test."""
+    if versions == "*":
+        return True
+    below = tuple(int(x) for x in versions.lstrip("<").split("."))
+    return tuple(int(x) for x in ws_version.split(".")) < below
+
+
+def read_explained(path, ws_version):
     explained = {}
     with open(path, encoding="utf-8") as f:
         for row in csv.reader((l for l in f if l.strip() and not l.startswith("#")), delimiter="\t"):
-            explained[row[0]] = (row[1], row[2], row[3])   # ours: conn_state, history; reason
+            if applies(row[3], ws_version):
+                explained[row[0]] = (row[1], row[2], row[4])   # ours: conn_state, history; reason
     return explained
 
 
 def main(zeek_dir):
     with open(os.path.join(zeek_dir, "cases.tsv"), encoding="utf-8") as f:
         cases = list(csv.DictReader(f, delimiter="\t"))
-    explained = read_explained(os.path.join(zeek_dir, "explained.tsv"))
+    explained = read_explained(os.path.join(zeek_dir, "explained.tsv"), os.environ["TCPLIFE_WS_VERSION"])
     env = TsharkEnv(os.environ["TCPLIFE_PLUGIN"], os.environ["TCPLIFE_WS_VERSION"])
     outcome = []
     try:
