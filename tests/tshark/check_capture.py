@@ -4,6 +4,7 @@
   check_capture.py packets CAPTURE EXPECTED.packets.tsv
   check_capture.py streams CAPTURE EXPECTED.streams.tsv
   check_capture.py fields CAPTURE EXPECTED.fields.tsv
+  check_capture.py info CAPTURE EXPECTED.packets.tsv
   check_capture.py invariants CAPTURE...
 
 The plugin and Wireshark version come from TCPLIFE_PLUGIN and
@@ -157,6 +158,36 @@ def check_fields(env, capture, expected_path):
     return failures
 
 
+def short_label(label):
+    """The Info column prefix the contract derives from a label:
+    'Teardown 2+3/4 (ACK+FIN)' -> '[Teardown 2+3/4]', 'Reset #2 (...)' -> '[Reset #2]'."""
+    head = label.split(" (")[0]
+    return "[%s]" % (head if head != "Teardown" or "/" in label else "Teardown")
+
+
+def check_info(env, capture, expected_path):
+    """The Info column starts with the short label, and not when the preference is off."""
+    expected, _ = read_table(expected_path)
+    columns = ["-o", 'gui.column.format:"No.","%m","Info","%i"']
+    failures = []
+    for pref, want_prefix in (("TRUE", True), ("FALSE", False)):
+        out = env.read(capture, columns + ["-o", "tcplife.info_column:" + pref]).stdout
+        info = {}
+        for line in out.splitlines():
+            number, _, rest = line.strip().partition(" ")
+            info[number] = rest.strip()
+        for row in expected:
+            frame, label = row[0], row[5]
+            if label == "-":
+                continue
+            prefix = short_label(label) + " "
+            if info.get(frame, "").startswith(prefix) != want_prefix:
+                failures.append("info_column %s, frame %s: Info is %r, prefix %r expected %s"
+                                % (pref, frame, info.get(frame), prefix,
+                                   "first" if want_prefix else "absent"))
+    return failures
+
+
 def _pairs(pairs):
     """JSON object hook that keeps repeated keys (several "tcp" layers)."""
     return pairs
@@ -213,6 +244,8 @@ def main(argv):
             failures = check_packets(env, args[0], args[1])
         elif mode == "streams":
             failures = check_streams(env, args[0], args[1])
+        elif mode == "info":
+            failures = check_info(env, args[0], args[1])
         elif mode == "fields":
             failures = check_fields(env, args[0], args[1])
         elif mode == "invariants":
