@@ -15,6 +15,9 @@
 #include <epan/packet.h>
 #include <epan/prefs.h>
 #include <epan/proto_data.h>
+#include <epan/address.h>
+#include <epan/address_types.h>
+#include <epan/to_str.h>
 
 #include "core/tcplife_label.h"
 #include "tcplife_input.h"
@@ -95,6 +98,18 @@ static tl_segment segment_of(const tcplife_layer_facts *l, const tcplife_stream 
         },
     };
     return seg;
+}
+
+/* "address:port" ("[address]:port" for IPv6) of endpoint `which`: 0 is the
+ * stream's first sender, 1 its peer (tcplife_stream.port). */
+const char *tcplife_endpoint_str(wmem_allocator_t *pool, const tcplife_stream *st, int which)
+{
+    address a;
+    if (st->addr_len == 0)
+        return wmem_strdup_printf(pool, "port %u", st->port[which]);
+    set_address(&a, st->addr_len == 4 ? AT_IPv4 : AT_IPv6, st->addr_len, st->addr[which]);
+    return wmem_strdup_printf(pool, st->addr_len == 4 ? "%s:%u" : "[%s]:%u",
+                              address_to_str(pool, &a), st->port[which]);
 }
 
 uint32_t tcplife_stream_count(void)

@@ -12,6 +12,10 @@
 
 #include "core/tcplife_core.h"
 
+/* Wireshark's allocator, declared here so that this header needs no epan
+ * include (bench/sizeof.c compiles it with the core alone). */
+typedef struct _wmem_allocator_t wmem_allocator_t;
+
 typedef struct tcplife_stream {
     tl_stream core;
     uint32_t  index;          /* tcp.stream */
@@ -28,6 +32,9 @@ typedef struct tcplife_packet {
 /* The file's streams so far, by tcp.stream: tcplife_stream_at() is NULL for
  * an index never seen (or beyond tcplife_stream_count()). */
 uint32_t tcplife_stream_count(void);
+/* "address:port" ("[address]:port" for IPv6, "port N" without IP) of
+ * endpoint `which`: 0 the stream's first sender, 1 its peer. */
+const char *tcplife_endpoint_str(wmem_allocator_t *pool, const tcplife_stream *st, int which);
 const tcplife_stream *tcplife_stream_at(uint32_t index);
 
 #endif /* TCPLIFE_STREAM_H */

@@ -266,17 +266,6 @@ static proto_tree *add_subtree(proto_tree *t, int hf, int ett, tvbuff_t *tvb)
     return proto_item_add_subtree(ti, ett);
 }
 
-/* "address:port" of endpoint `which` (0 first sender, 1 its peer). */
-static const char *endpoint_str(packet_info *pinfo, const tcplife_stream *st, int which)
-{
-    address a;
-    if (st->addr_len == 0)
-        return wmem_strdup_printf(pinfo->pool, "port %u", st->port[which]);
-    set_address(&a, st->addr_len == 4 ? AT_IPv4 : AT_IPv6, st->addr_len, st->addr[which]);
-    const char *fmt = st->addr_len == 4 ? "%s:%u" : "[%s]:%u";
-    return wmem_strdup_printf(pinfo->pool, fmt, address_to_str(pinfo->pool, &a), st->port[which]);
-}
-
 static void render_packet(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo, tl_result r)
 {
     uint8_t steps[2];
@@ -414,10 +403,10 @@ static void render_stream(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo, cons
     /* Formatting addresses costs more than the rest of the tree: only when shown. */
     if (proto_field_is_referenced(sub, hf_tcplife_stream_client))
         GENERATED(proto_tree_add_string(sub, hf_tcplife_stream_client, tvb, 0, 0,
-                                        endpoint_str(pinfo, st, client)));
+                                        tcplife_endpoint_str(pinfo->pool, st, client)));
     if (proto_field_is_referenced(sub, hf_tcplife_stream_server))
         GENERATED(proto_tree_add_string(sub, hf_tcplife_stream_server, tvb, 0, 0,
-                                        endpoint_str(pinfo, st, 1 - client)));
+                                        tcplife_endpoint_str(pinfo->pool, st, 1 - client)));
     add_bool(sub, hf_tcplife_stream_roles_inferred, tvb, s->roles_inferred);
     GENERATED(proto_tree_add_string(sub, hf_tcplife_stream_conn_state, tvb, 0, 0,
                                     tl_zeek_conn_state(&s->zeek)));

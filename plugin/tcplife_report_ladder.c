@@ -1,0 +1,370 @@
+/* tcplife_report_ladder.c - tshark -q -z tcplife,ladder[,STREAM...][,all]: a ladder per stream. */
+#include "ws_compat.h"
+
+#include "tcplife_report.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <epan/stat_tap_ui.h>
+
+#include "core/tcplife_label.h"
+
+/* ---- -z tcplife,ladder[,STREAM...][,all] -------------------------------- */
+
+#define LADDER_CLI "tcplife,ladder"
+#define LADDER_KEEP 3   /* a folded run shows its first and last 3 packets */
+#define LADDER_FOLD_OVER (2 * LADDER_KEEP + 1)   /* runs longer than this fold */
+
+/* What the ladder keeps per packet: 40 bytes. */
+typedef struct ladder_pkt {
+    int64_t   rel_ns;       /* frame.time_relative */
+    uint32_t  frame;
+    uint32_t  seq, ack, len;
+    uint16_t  flags;
+    bool      has_facts;    /* false on revisits (-2): flags, seq, ack, len unknown */
+    tl_result result;
+} ladder_pkt;
+
+typedef struct ladder_report {
+    wmem_allocator_t *pool;     /* first: report_finish() destroys it */
+    wmem_array_t     *wanted;   /* uint32 stream indexes, ascending; empty: all */
+    bool              unfold;   /* "all": never fold transfers */
+    wmem_map_t       *packets;  /* stream index + 1 -> wmem_array_t of ladder_pkt */
+} ladder_report;
+
+static bool ladder_wants(const ladder_report *rep, uint32_t index)
+{
+    unsigned n = wmem_array_get_count(rep->wanted);
+    if (n == 0)
+        return true;
+    for (unsigned i = 0; i < n; i++)
+        if (*(const uint32_t *)wmem_array_index(rep->wanted, i) == index)
+            return true;
+    return false;
+}
+
+static tap_packet_status ladder_packet(void *tapdata, packet_info *pinfo,
+                                       epan_dissect_t *edt _U_, const void *data,
+                                       tap_flags_t flags _U_)
+{
+    ladder_report *rep = (ladder_report *)tapdata;
+    const tcplife_tap_info *info = (const tcplife_tap_info *)data;
+    uint32_t index = info->pkt->stream->index;
+    void *key = GSIZE_TO_POINTER((gsize)index + 1);
+
+    if (!ladder_wants(rep, index))
+        return TAP_PACKET_DONT_REDRAW;
+    wmem_array_t *pkts = (wmem_array_t *)wmem_map_lookup(rep->packets, key);
+    if (pkts == NULL) {
+        pkts = wmem_array_new(rep->pool, sizeof(ladder_pkt));
+        wmem_map_insert(rep->packets, key, pkts);
+    }
+    ladder_pkt p = {
+        .rel_ns = (int64_t)pinfo->rel_ts.secs * 1000000000 + pinfo->rel_ts.nsecs,
+        .frame = pinfo->num,
+        .has_facts = info->facts != NULL,
+        .result = info->pkt->result,
+    };
+    if (info->facts) {
+        p.seq = info->facts->seq;
+        p.ack = info->facts->ack;
+        p.len = info->facts->len;
+        p.flags = info->facts->flags;
+    }
+    wmem_array_append_one(pkts, p);
+    return TAP_PACKET_REDRAW;
+}
+
+/* Each side's initial sequence number, when that side's first packet was
+ * its SYN (or SYN-ACK): seq/ack are shown relative to it, else raw. */
+typedef struct ladder_isn {
+    bool     known[3];      /* by enum tl_role */
+    uint32_t isn[3];
+} ladder_isn;
+
+static ladder_isn ladder_isn_of(wmem_array_t *pkts)
+{
+    ladder_isn isn = { { false, false, false }, { 0, 0, 0 } };
+    bool seen[3] = { false, false, false };
+    unsigned n = wmem_array_get_count(pkts);
+    for (unsigned i = 0; i < n; i++) {
+        const ladder_pkt *p = (const ladder_pkt *)wmem_array_index(pkts, i);
+        unsigned side = p->result.sender;
+        if (side > TL_ROLE_SERVER || seen[side])
+            continue;
+        seen[side] = true;
+        isn.known[side] = p->has_facts && (p->flags & TL_SYN);
+        isn.isn[side] = p->seq;
+    }
+    return isn;
+}
+
+static const char *ladder_isn_note(const ladder_isn *isn)
+{
+    bool c = isn->known[TL_ROLE_CLIENT], s = isn->known[TL_ROLE_SERVER];
+    if (c && s)
+        return "seq/ack relative to each side's ISN";
+    if (c)
+        return "seq/ack relative to the client's ISN; the server's raw "
+               "(its first packet was not a SYN)";
+    if (s)
+        return "seq/ack relative to the server's ISN; the client's raw "
+               "(its first packet was not a SYN)";
+    return "seq/ack raw (neither side's first packet was a SYN)";
+}
+
+static bool ladder_has_facts(wmem_array_t *pkts)
+{
+    unsigned n = wmem_array_get_count(pkts);
+    for (unsigned i = 0; i < n; i++)
+        if (!((const ladder_pkt *)wmem_array_index(pkts, i))->has_facts)
+            return false;
+    return true;
+}
+
+/* tcpdump's flag letters, in tcpdump's order; "none" without flags. */
+static const char *flags_str(wmem_allocator_t *pool, uint16_t flags)
+{
+    static const struct { uint16_t bit; char letter; } letters[] = {
+        { TL_FIN, 'F' }, { TL_SYN, 'S' }, { TL_RST, 'R' }, { TL_PSH, 'P' },
+        { TL_ACK, '.' }, { TL_URG, 'U' }, { TL_ECE, 'E' }, { TL_CWR, 'W' },
+    };
+    char buf[array_length(letters) + 1];
+    size_t n = 0;
+    for (size_t i = 0; i < array_length(letters); i++)
+        if (flags & letters[i].bit)
+            buf[n++] = letters[i].letter;
+    buf[n] = '\0';
+    return n ? wmem_strdup(pool, buf) : "none";
+}
+
+enum { LD_FRAME, LD_TIME, LD_DIR, LD_FLAGS, LD_SEQ, LD_ACK, LD_LEN, LD_LABEL, LD_NCOLS };
+static const char *const ladder_header[LD_NCOLS] = {
+    "frame", "time", "direction", "flags", "seq", "ack", "len", "lifecycle",
+};
+/* Without facts (-2) the table has frame, time, direction and lifecycle. */
+static const char *const ladder_header_short[] = { "frame", "time", "direction", "lifecycle" };
+
+typedef struct ladder_table {
+    text_table       *tt;
+    const ladder_isn *isn;
+    bool              facts;
+} ladder_table;
+
+static void ladder_add(ladder_table *lt, const ladder_pkt *p)
+{
+    wmem_allocator_t *pool = tt_pool(lt->tt);
+    const char **c = tt_cells(lt->tt);
+    char label[TL_LABEL_MAX];
+    unsigned me = p->result.sender == TL_ROLE_SERVER ? TL_ROLE_SERVER : TL_ROLE_CLIENT;
+    unsigned peer = me == TL_ROLE_CLIENT ? TL_ROLE_SERVER : TL_ROLE_CLIENT;
+
+    c[LD_FRAME] = wmem_strdup_printf(pool, "%u", p->frame);
+    c[LD_TIME] = format_us(pool, p->rel_ns, 1000000, 6);
+    c[LD_DIR] = me == TL_ROLE_CLIENT ? "client \u2192 server" : "client \u2190 server";
+    if (!lt->facts) {
+        c[3] = wmem_strdup(pool, tl_label(p->result, label, sizeof label));
+        tt_add(lt->tt, c);
+        return;
+    }
+    c[LD_FLAGS] = flags_str(pool, p->flags);
+    c[LD_SEQ] = wmem_strdup_printf(pool, "%u",
+                                   p->seq - (lt->isn->known[me] ? lt->isn->isn[me] : 0));
+    c[LD_ACK] = !(p->flags & TL_ACK) ? "-" : wmem_strdup_printf(pool, "%u",
+                    p->ack - (lt->isn->known[peer] ? lt->isn->isn[peer] : 0));
+    c[LD_LEN] = wmem_strdup_printf(pool, "%u", p->len);
+    c[LD_LABEL] = wmem_strdup(pool, tl_label(p->result, label, sizeof label));
+    tt_add(lt->tt, c);
+}
+
+static void ladder_separator(ladder_table *lt, uint8_t phase)
+{
+    tt_span(lt->tt, 0, wmem_strdup_printf(tt_pool(lt->tt), "-- %s ", NAME_OF(phase_names, phase)),
+            '-');
+}
+
+static const ladder_pkt *pkt_at(wmem_array_t *pkts, unsigned i)
+{
+    return (const ladder_pkt *)wmem_array_index(pkts, i);
+}
+
+/* Rows for the run of transfer packets [from, to): folded when long. */
+static void ladder_add_run(ladder_table *lt, wmem_array_t *pkts, unsigned from, unsigned to,
+                           bool unfold)
+{
+    unsigned n = to - from;
+    if (unfold || n <= LADDER_FOLD_OVER) {
+        for (unsigned i = from; i < to; i++)
+            ladder_add(lt, pkt_at(pkts, i));
+        return;
+    }
+    for (unsigned i = from; i < from + LADDER_KEEP; i++)
+        ladder_add(lt, pkt_at(pkts, i));
+    tt_span(lt->tt, LD_DIR, wmem_strdup_printf(tt_pool(lt->tt), "\u2026 %u transfer packets \u2026",
+                                               n - 2 * LADDER_KEEP), 0);
+    for (unsigned i = to - LADDER_KEEP; i < to; i++)
+        ladder_add(lt, pkt_at(pkts, i));
+}
+
+static void ladder_add_rows(ladder_table *lt, wmem_array_t *pkts, bool unfold)
+{
+    unsigned n = wmem_array_get_count(pkts);
+    uint8_t phase = TL_PHASE_NONE;
+    unsigned i = 0;
+    while (i < n) {
+        const ladder_pkt *p = pkt_at(pkts, i);
+        if (p->result.phase != phase)
+            ladder_separator(lt, p->result.phase);
+        phase = p->result.phase;
+        unsigned end = i + 1;
+        if (phase == TL_PHASE_TRANSFER)
+            while (end < n && pkt_at(pkts, end)->result.phase == TL_PHASE_TRANSFER)
+                end++;
+        ladder_add_run(lt, pkts, i, end, unfold);
+        i = end;
+    }
+}
+
+static void ladder_print_stream(const ladder_report *rep, const tcplife_stream *st,
+                                wmem_array_t *pkts)
+{
+    wmem_allocator_t *pool = wmem_allocator_new(WMEM_ALLOCATOR_SIMPLE);
+    ladder_isn isn = ladder_isn_of(pkts);
+    bool facts = ladder_has_facts(pkts);
+    int client = client_endpoint(st);
+    ladder_table lt = { tt_new(pool, facts ? "rrllrrrl" : "rrll"), &isn, facts };
+
+    printf("\nStream %u: client %s, server %s\n", st->index, tcplife_endpoint_str(pool, st, client),
+           tcplife_endpoint_str(pool, st, 1 - client));
+    printf("conn_state %s, history %s, %u packets\n", tl_zeek_conn_state(&st->core.zeek),
+           tl_zeek_history(&st->core.zeek), wmem_array_get_count(pkts));
+    if (facts)
+        printf("%s\n", ladder_isn_note(&isn));
+    tt_add(lt.tt, facts ? ladder_header : ladder_header_short);
+    ladder_add_rows(&lt, pkts, rep->unfold);
+    tt_print(lt.tt);
+    wmem_destroy_allocator(pool);
+}
+
+static bool ladder_any_without_facts(const ladder_report *rep)
+{
+    for (uint32_t i = 0; i < tcplife_stream_count(); i++) {
+        wmem_array_t *pkts = (wmem_array_t *)wmem_map_lookup(rep->packets,
+                                                            GSIZE_TO_POINTER((gsize)i + 1));
+        if (pkts && !ladder_has_facts(pkts))
+            return true;
+    }
+    return false;
+}
+
+static void ladder_print_one(const ladder_report *rep, uint32_t index)
+{
+    const tcplife_stream *st = tcplife_stream_at(index);
+    wmem_array_t *pkts = (wmem_array_t *)wmem_map_lookup(rep->packets,
+                                                        GSIZE_TO_POINTER((gsize)index + 1));
+    if (st && pkts)
+        ladder_print_stream(rep, st, pkts);
+    else
+        printf("\nStream %u: not in this capture (or no TCP layer tcplife annotates)\n", index);
+}
+
+static void ladder_draw(void *tapdata)
+{
+    ladder_report *rep = (ladder_report *)tapdata;
+    unsigned wanted = wmem_array_get_count(rep->wanted);
+
+    print_title("TCP lifecycle: ladder");
+    if (ladder_any_without_facts(rep))
+        printf("Note: flags, seq, ack and len are read on the first pass only: "
+               "run tshark without -2 to see them.\n");
+    for (unsigned i = 0; i < wanted; i++)
+        ladder_print_one(rep, *(const uint32_t *)wmem_array_index(rep->wanted, i));
+    for (uint32_t i = 0; wanted == 0 && i < tcplife_stream_count(); i++)
+        if (wmem_map_contains(rep->packets, GSIZE_TO_POINTER((gsize)i + 1)))
+            ladder_print_one(rep, i);
+    printf("%s\n", TCPLIFE_REPORT_RULE);
+}
+
+static int compare_uint32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* "0,3,0" asks for streams 0 and 3, each printed once, in order. */
+static wmem_array_t *sorted_unique(wmem_allocator_t *pool, wmem_array_t *in)
+{
+    wmem_array_t *out = wmem_array_new(pool, sizeof(uint32_t));
+    unsigned n = wmem_array_get_count(in);
+    wmem_array_sort(in, compare_uint32);
+    for (unsigned i = 0; i < n; i++) {
+        uint32_t v = *(const uint32_t *)wmem_array_index(in, i);
+        if (i == 0 || v != *(const uint32_t *)wmem_array_index(in, i - 1))
+            wmem_array_append_one(out, v);
+    }
+    return out;
+}
+
+/* ARGS: comma-separated stream numbers (decimal) and the word "all". */
+static bool ladder_parse(ladder_report *rep, const char *opt, const char *args)
+{
+    char **items = g_strsplit(args, ",", -1);
+    bool ok = true;
+    for (char **it = items; ok && args[0] && *it; it++) {
+        char *end = NULL;
+        unsigned long v = strtoul(*it, &end, 10);
+        if (strcmp(*it, "all") == 0) {
+            rep->unfold = true;
+        } else if (g_ascii_isdigit((*it)[0]) && *end == '\0' && v <= UINT32_MAX) {
+            uint32_t index = (uint32_t)v;
+            wmem_array_append_one(rep->wanted, index);
+        } else {
+            ok = bad_argument("invalid \"-z %s\": \"%s\" is neither a stream number nor "
+                              "\"all\"; use -z " LADDER_CLI "[,STREAM...][,all]", opt, *it);
+        }
+    }
+    g_strfreev(items);
+    rep->wanted = sorted_unique(rep->pool, rep->wanted);
+    return ok;
+}
+
+static bool ladder_start(const char *opt)
+{
+    const char *args = cli_args(opt, LADDER_CLI);
+    if (args == NULL)
+        return bad_argument("invalid \"-z %s\": use -z " LADDER_CLI "[,STREAM...][,all]", opt);
+    wmem_allocator_t *pool = wmem_allocator_new(WMEM_ALLOCATOR_BLOCK);
+    ladder_report *rep = wmem_new0(pool, ladder_report);
+    rep->pool = pool;
+    rep->wanted = wmem_array_new(pool, sizeof(uint32_t));
+    rep->packets = wmem_map_new(pool, g_direct_hash, g_direct_equal);
+    if (ladder_parse(rep, opt, args) &&
+        report_listen(LADDER_CLI, rep, NULL, ladder_packet, ladder_draw, report_finish))
+        return true;
+    wmem_destroy_allocator(pool);
+    return false;
+}
+
+static tcplife_stat_init_ret_t ladder_init(const char *opt, void *userdata _U_)
+{
+    bool ok = ladder_start(opt);
+    exit_if_failed_before_4_6(ok);
+    TCPLIFE_STAT_INIT_RETURN(ok);
+}
+
+static stat_tap_ui ladder_ui = {
+    .group = REGISTER_PACKET_STAT_GROUP_UNSORTED,
+    .title = "TCP lifecycle: ladder",
+    .cli_string = LADDER_CLI,
+    .tap_init_cb = ladder_init,
+    .nparams = 0,
+    .params = NULL,
+};
+
+void tcplife_report_ladder_register(void)
+{
+    register_stat_tap_ui(&ladder_ui, NULL);
+}

@@ -1,0 +1,193 @@
+/* tcplife_report_table.c - Statistics > TCP Lifecycle, the GUI's streams table (tshark: -z tcplife,table). */
+#include "ws_compat.h"
+
+#include "tcplife_report.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <epan/stat_tap_ui.h>
+
+#include "core/tcplife_label.h"
+
+/* ---- Statistics > TCP Lifecycle (the GUI's streams table) ----------------
+ * A stat_tap_table_ui: Wireshark's SimpleStatisticsDialog shows it as a
+ * sortable table with a display filter, copy and save.  Rows are streams, in
+ * the order their first packet passed the filter.  The GUI re-taps a file
+ * whose summaries are final; tshark (-z tcplife,table) taps while reading, so
+ * a row is refreshed whenever its stream grew (its last frame changed). */
+
+#define TABLE_CLI "tcplife,table"
+#define TABLE_NAME "TCP streams"
+
+enum {
+    TB_STREAM, TB_CLIENT, TB_SERVER, TB_STATE, TB_HISTORY, TB_TEARDOWN, TB_RESET,
+    TB_PACKETS, TB_BYTES_C, TB_BYTES_S, TB_DURATION, TB_RTT, TB_NCOLS
+};
+
+/* Cells are typed so that columns sort as numbers.  Wireshark 4.0's dialog
+ * prints every FLOAT with 6 decimals (later versions use field_format), so
+ * byte counts are UINT: 32 bits, saturated (-z tcplife,streams has the exact
+ * 64-bit counts).  A stream without RTT leaves that cell TABLE_ITEM_NONE
+ * (empty): the column is last because tshark's generic printer stops a row
+ * at the first empty cell. */
+static stat_tap_table_item table_fields[TB_NCOLS] = {
+    [TB_STREAM]   = { TABLE_ITEM_UINT,   TAP_ALIGN_RIGHT, "Stream", "%u" },
+    [TB_CLIENT]   = { TABLE_ITEM_STRING, TAP_ALIGN_LEFT,  "Client", "%s" },
+    [TB_SERVER]   = { TABLE_ITEM_STRING, TAP_ALIGN_LEFT,  "Server", "%s" },
+    [TB_STATE]    = { TABLE_ITEM_STRING, TAP_ALIGN_LEFT,  "conn_state", "%s" },
+    [TB_HISTORY]  = { TABLE_ITEM_STRING, TAP_ALIGN_LEFT,  "History", "%s" },
+    [TB_TEARDOWN] = { TABLE_ITEM_STRING, TAP_ALIGN_LEFT,  "Teardown", "%s" },
+    [TB_RESET]    = { TABLE_ITEM_STRING, TAP_ALIGN_LEFT,  "Reset", "%s" },
+    [TB_PACKETS]  = { TABLE_ITEM_UINT,   TAP_ALIGN_RIGHT, "Packets", "%u" },
+    [TB_BYTES_C]  = { TABLE_ITEM_UINT,   TAP_ALIGN_RIGHT, "Bytes c\u2192s", "%u" },
+    [TB_BYTES_S]  = { TABLE_ITEM_UINT,   TAP_ALIGN_RIGHT, "Bytes s\u2192c", "%u" },
+    [TB_DURATION] = { TABLE_ITEM_FLOAT,  TAP_ALIGN_RIGHT, "Duration (s)", "%.6f" },
+    [TB_RTT]      = { TABLE_ITEM_FLOAT,  TAP_ALIGN_RIGHT, "Handshake RTT (ms)", "%.3f" },
+};
+
+static tap_param table_params[] = {
+    { PARAM_FILTER, "filter", "Filter", NULL, TRUE },
+};
+
+/* Stream index + 1 -> row + 1, for the table's current rows. */
+static GHashTable *table_rows;
+
+static void table_forget_rows(void)
+{
+    if (table_rows == NULL)
+        table_rows = g_hash_table_new(g_direct_hash, g_direct_equal);
+    g_hash_table_remove_all(table_rows);
+}
+
+static void table_init(stat_tap_table_ui *ui)
+{
+    if (stat_tap_find_table(ui, TABLE_NAME))
+        return;
+    stat_tap_add_table(ui, stat_tap_init_table(TABLE_NAME, TB_NCOLS, 0, NULL));
+    table_forget_rows();    /* a new table: rows of a freed one are gone */
+}
+
+static void table_free_cell(stat_tap_table *table _U_, unsigned row _U_, unsigned column _U_,
+                            stat_tap_table_item_type *cell)
+{
+    if (cell->type == TABLE_ITEM_STRING) {
+        g_free((char *)cell->value.string_value);
+        cell->value.string_value = NULL;
+    }
+}
+
+/* Rows come and go with the filter, so a reset removes them all. */
+static void table_reset(stat_tap_table *table)
+{
+    for (unsigned r = 0; r < table->num_elements; r++) {
+        for (unsigned c = 0; c < table->num_fields; c++)
+            table_free_cell(table, r, c, &table->elements[r][c]);
+        g_free(table->elements[r]);
+    }
+    g_free(table->elements);
+    table->elements = NULL;
+    table->num_elements = 0;
+    table_forget_rows();
+}
+
+static void set_string(stat_tap_table_item_type *cell, const char *s)
+{
+    g_free((char *)cell->value.string_value);
+    cell->type = TABLE_ITEM_STRING;
+    cell->value.string_value = g_strdup(s);
+}
+
+static void set_float(stat_tap_table_item_type *cell, double v)
+{
+    cell->type = TABLE_ITEM_FLOAT;
+    cell->value.float_value = v;
+}
+
+static void set_uint(stat_tap_table_item_type *cell, unsigned v)
+{
+    cell->type = TABLE_ITEM_UINT;
+    cell->value.uint_value = v;
+}
+
+static void table_fill_row(stat_tap_table_item_type *cells, const stream_row *r)
+{
+    set_uint(&cells[TB_STREAM], r->index);
+    set_string(&cells[TB_CLIENT], r->client);
+    set_string(&cells[TB_SERVER], r->server);
+    set_string(&cells[TB_STATE], r->conn_state);
+    set_string(&cells[TB_HISTORY], r->history);
+    set_string(&cells[TB_TEARDOWN], r->teardown);
+    set_string(&cells[TB_RESET], r->reset);
+    set_uint(&cells[TB_PACKETS], r->packets);
+    set_uint(&cells[TB_BYTES_C], (unsigned)MIN(r->bytes[0], G_MAXUINT));
+    set_uint(&cells[TB_BYTES_S], (unsigned)MIN(r->bytes[1], G_MAXUINT));
+    set_float(&cells[TB_DURATION], (double)r->duration_ns / 1e9);
+    if (r->has_rtt)
+        set_float(&cells[TB_RTT], (double)r->rtt_ns / 1e6);
+    else
+        cells[TB_RTT].type = TABLE_ITEM_NONE;
+}
+
+/* The stream's row, added (empty) on its first packet. */
+static stat_tap_table_item_type *table_row_for(stat_tap_table *table, uint32_t index)
+{
+    void *key = GSIZE_TO_POINTER((gsize)index + 1);
+    gsize row = GPOINTER_TO_SIZE(g_hash_table_lookup(table_rows, key));
+    if (row == 0) {
+        stat_tap_table_item_type empty[TB_NCOLS];
+        memset(empty, 0, sizeof empty);
+        row = (gsize)table->num_elements + 1;
+        stat_tap_init_table_row(table, (unsigned)(row - 1), TB_NCOLS, empty);
+        g_hash_table_insert(table_rows, key, GSIZE_TO_POINTER(row));
+    }
+    return table->elements[row - 1];
+}
+
+static tap_packet_status table_packet(void *tapdata, packet_info *pinfo _U_,
+                                      epan_dissect_t *edt _U_, const void *data,
+                                      tap_flags_t flags _U_)
+{
+    stat_data_t *sd = (stat_data_t *)tapdata;
+    const tcplife_stream *st = ((const tcplife_tap_info *)data)->pkt->stream;
+    stat_tap_table *table = stat_tap_find_table(sd->stat_tap_data, TABLE_NAME);
+
+    if (table == NULL || table_rows == NULL)
+        return TAP_PACKET_DONT_REDRAW;
+    stat_tap_table_item_type *cells = table_row_for(table, st->index);
+    /* user_data of the first cell: the stream's last frame when last filled. */
+    if (cells[TB_STREAM].type != TABLE_ITEM_NONE &&
+        cells[TB_STREAM].user_data.uint_value == st->core.last_frame)
+        return TAP_PACKET_DONT_REDRAW;
+    wmem_allocator_t *pool = wmem_allocator_new(WMEM_ALLOCATOR_SIMPLE);
+    stream_row r = stream_row_of(pool, st);
+    table_fill_row(cells, &r);
+    cells[TB_STREAM].user_data.uint_value = st->core.last_frame;
+    wmem_destroy_allocator(pool);
+    return TAP_PACKET_REDRAW;
+}
+
+static stat_tap_table_ui table_ui = {
+    .group = REGISTER_PACKET_STAT_GROUP_UNSORTED,
+    .title = "TCP Lifecycle",
+    .tap_name = "tcplife",
+    .cli_string = TABLE_CLI,
+    .stat_tap_init_cb = table_init,
+    .packet_func = table_packet,
+    .stat_tap_reset_table_cb = table_reset,
+    .stat_tap_free_table_item_cb = table_free_cell,
+    .stat_filter_check_cb = NULL,
+    .nfields = TB_NCOLS,
+    .fields = table_fields,
+    .nparams = array_length(table_params),
+    .params = table_params,
+    .tables = NULL,
+    .refcount = 0,
+};
+
+void tcplife_report_table_register(void)
+{
+    register_stat_tap_table_ui(&table_ui);
+}
