@@ -78,7 +78,7 @@ static tl_segment segment_of(const tcplife_layer_facts *l, const tcplife_stream 
                              const packet_info *pinfo)
 {
     tl_segment seg = {
-        .time_ns = (int64_t)pinfo->abs_ts.secs * 1000000000 + pinfo->abs_ts.nsecs,
+        .time_ns = tcplife_time_ns(&pinfo->abs_ts),
         .frame = pinfo->num,
         .seq = l->seq,
         .ack = l->ack,

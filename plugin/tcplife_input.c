@@ -176,3 +176,17 @@ int tcplife_input_gather(packet_info *pinfo, proto_tree *tree,
         return 0;       /* no TCP in this frame: the common fast exit */
     return walk_layers(pinfo, tree, out);
 }
+
+/* pcapng times reach far beyond what int64 nanoseconds hold.  Clamping to
+ * +-INT64_MAX / 2 ns keeps every time and every difference of two times
+ * (RTTs, durations) representable. */
+int64_t tcplife_time_ns(const nstime_t *t)
+{
+    const int64_t limit_secs = INT64_MAX / 2 / 1000000000;
+    int64_t secs = (int64_t)t->secs;
+    if (secs > limit_secs)
+        secs = limit_secs;
+    else if (secs < -limit_secs)
+        secs = -limit_secs;
+    return secs * 1000000000 + t->nsecs;
+}

@@ -7,7 +7,9 @@
  *
  *   tcplife_input_init()              looks the fields up by name; call in the handoff.
  *   tcplife_input_wanted()            a new GArray of the hf ids to prime; caller gives it away.
- *   tcplife_input_gather(p, t, out)   fills out[0..n-1] for the frame's TCP layers, returns n.
+ *   tcplife_input_gather(p, t, out)   fills out[0..n-1] for the frame's first TCPLIFE_MAX_LAYERS
+ *                                     TCP layers, returns n.
+ *   tcplife_time_ns(t)                t in nanoseconds, clamped to +-146 years around 1970.
  */
 #ifndef TCPLIFE_INPUT_H
 #define TCPLIFE_INPUT_H
@@ -17,7 +19,7 @@
 
 #include <epan/packet.h>
 
-#define TCPLIFE_MAX_LAYERS 4
+#define TCPLIFE_MAX_LAYERS 8
 #define TCPLIFE_NO_WSCALE 0xFF
 
 typedef struct tcplife_layer_facts {
@@ -39,5 +41,6 @@ void tcplife_input_init(void);
 GArray *tcplife_input_wanted(void);
 int tcplife_input_gather(packet_info *pinfo, proto_tree *tree,
                          tcplife_layer_facts out[TCPLIFE_MAX_LAYERS]);
+int64_t tcplife_time_ns(const nstime_t *t);
 
 #endif /* TCPLIFE_INPUT_H */

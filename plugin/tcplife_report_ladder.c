@@ -63,7 +63,7 @@ static tap_packet_status ladder_packet(void *tapdata, packet_info *pinfo,
         wmem_map_insert(rep->packets, key, pkts);
     }
     ladder_pkt p = {
-        .rel_ns = (int64_t)pinfo->rel_ts.secs * 1000000000 + pinfo->rel_ts.nsecs,
+        .rel_ns = tcplife_time_ns(&pinfo->rel_ts),
         .frame = pinfo->num,
         .has_facts = info->facts != NULL,
         .result = info->pkt->result,

@@ -55,6 +55,14 @@ static tap_param table_params[] = {
 /* Stream index + 1 -> row + 1, for the table's current rows. */
 static GHashTable *table_rows;
 
+/* Runs at Wireshark's exit: the index lives as long as the table UI. */
+static void table_free_rows(void)
+{
+    if (table_rows != NULL)
+        g_hash_table_destroy(table_rows);
+    table_rows = NULL;
+}
+
 static void table_forget_rows(void)
 {
     if (table_rows == NULL)
@@ -190,4 +198,5 @@ static stat_tap_table_ui table_ui = {
 void tcplife_report_table_register(void)
 {
     register_stat_tap_table_ui(&table_ui);
+    register_shutdown_routine(table_free_rows);
 }

@@ -31,9 +31,11 @@ static void format_steps(tl_result r, char *buf, size_t size)
 /* What the teardown steps are: a FIN (1, 3) or the ACK of one (2, 4). */
 static void format_teardown_what(tl_result r, char *buf, size_t size)
 {
-    uint8_t steps[2];
+    uint8_t steps[2] = { 0, 0 };
     int n = tl_result_steps(r, steps);
-    if (n == 2)   /* {2,3} or {1,4}: one FIN and one ACK, in step order */
+    if (n == 0)     /* no step 1-4: never produced by the core */
+        snprintf(buf, size, "?");
+    else if (n == 2)   /* {2,3} or {1,4}: one FIN and one ACK, in step order */
         snprintf(buf, size, "%s", steps[0] == 2 ? "ACK+FIN" : "FIN+ACK");
     else if (steps[0] == 1 || steps[0] == 3)
         snprintf(buf, size, "FIN from %s", role_name(r.sender));
