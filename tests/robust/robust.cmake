@@ -1,0 +1,81 @@
+# robust.cmake - robustness tests (docs/robustness.md).  Included from
+# tests/CMakeLists.txt, whose PYTHON3, CAPTURES, all_captures, TSHARK_ENV and
+# targets tcplife_core, tcplife, tcplife_asan it uses.  All carry the ctest
+# label "robust" (ctest -L robust).
+#
+#   unit.flags                  every flag combination in every lifecycle state, against the
+#                               table in docs/robustness.md (tests/unit/test_flags.c)
+#   robust.corrupt              every sample capture mutated (editcap -E, fixed seeds) and cut
+#                               (editcap -s), through tshark with tcplife_asan.so: no sanitizer
+#                               report, same exit status as stock tshark
+#   robust.crafted              pcapng timestamps beyond int64 nanoseconds, ten nested TCP layers
+#                               per frame, through tshark with tcplife_asan.so
+#   robust.flood                100k / 200k SYNs and RSTs, one stream each: peak RSS per stream
+#   robust.valgrind             memcheck over three captures, failing only on the plugin's errors
+#   robust.state_reset          several captures loaded in one sharkd are annotated as each alone
+# A test exits 77 (ctest: skipped) when its tool (valgrind, sharkd) is missing.
+#
+# -DTCPLIFE_ROBUST_QUICK=ON (e.g. for the Wireshark version matrix, where the
+# plugin code is the same) keeps the checks but runs robust.corrupt on 6
+# mutations instead of 13, and leaves out robust.flood and robust.valgrind.
+
+option(TCPLIFE_ROBUST_QUICK "Shorter fuzzing and robustness tests (e.g. for the version matrix)" OFF)
+set(ROBUST_DIR ${CMAKE_CURRENT_LIST_DIR})
+if(TCPLIFE_ROBUST_QUICK)
+    set(robust_corrupt_options --probs 0.01,0.1 --snaplens 40,60)
+else()
+    set(robust_corrupt_options)
+endif()
+
+# ---- every flag combination in every state ------------------------------------
+add_executable(test_flags ${CMAKE_CURRENT_SOURCE_DIR}/unit/test_flags.c
+                          ${CMAKE_CURRENT_SOURCE_DIR}/unit/segments.c)
+target_link_libraries(test_flags PRIVATE tcplife_core PkgConfig::GLIB)
+target_compile_definitions(test_flags PRIVATE
+    TCPLIFE_ROBUSTNESS_DOC="${PROJECT_SOURCE_DIR}/docs/robustness.md")
+add_test(NAME unit.flags COMMAND test_flags)
+set_tests_properties(unit.flags PROPERTIES LABELS "robust")
+
+# ---- the plugin in tshark ---------------------------------------------------------
+function(tcplife_robust_test name)
+    cmake_parse_arguments(ARG "" "" "ENV;COMMAND" ${ARGN})
+    add_test(NAME ${name} COMMAND ${PYTHON3} ${ARG_COMMAND})
+    set_tests_properties(${name} PROPERTIES ENVIRONMENT "${ARG_ENV}" LABELS "robust"
+                         SKIP_RETURN_CODE 77 TIMEOUT 1200)
+endfunction()
+
+set(robust_env ${TSHARK_ENV})
+if(TARGET tcplife_asan)
+    execute_process(COMMAND ${CMAKE_C_COMPILER} -print-file-name=libasan.so
+                    OUTPUT_VARIABLE robust_asan OUTPUT_STRIP_TRAILING_WHITESPACE)
+    execute_process(COMMAND ${CMAKE_C_COMPILER} -print-file-name=libubsan.so
+                    OUTPUT_VARIABLE robust_ubsan OUTPUT_STRIP_TRAILING_WHITESPACE)
+    get_filename_component(robust_asan ${robust_asan} REALPATH)
+    get_filename_component(robust_ubsan ${robust_ubsan} REALPATH)
+    list(APPEND robust_env TCPLIFE_ASAN_PLUGIN=$<TARGET_FILE:tcplife_asan>
+                           TCPLIFE_SANITIZER_PRELOAD=${robust_asan}:${robust_ubsan})
+
+    tcplife_robust_test(robust.corrupt ENV ${robust_env}
+        COMMAND ${ROBUST_DIR}/corrupt_captures.py corrupt ${robust_corrupt_options} ${all_captures})
+    tcplife_robust_test(robust.crafted ENV ${robust_env}
+        COMMAND ${ROBUST_DIR}/corrupt_captures.py crafted)
+else()
+    message(STATUS "tcplife: no tcplife_asan target: robust.corrupt and "
+                   "robust.crafted are not run")
+endif()
+
+if(NOT TCPLIFE_ROBUST_QUICK)
+    tcplife_robust_test(robust.flood ENV ${TSHARK_ENV}
+        COMMAND ${ROBUST_DIR}/flood.py --sizes 100000,200000)
+
+    tcplife_robust_test(robust.valgrind ENV ${TSHARK_ENV}
+        COMMAND ${ROBUST_DIR}/valgrind_check.py
+                ${CAPTURES}/seed-baidu.pcap ${CAPTURES}/half-close.pcap
+                ${CAPTURES}/linux-interleaved.pcap)
+endif()
+
+tcplife_robust_test(robust.state_reset ENV ${robust_env}
+    COMMAND ${ROBUST_DIR}/state_reset.py
+            ${CAPTURES}/linux-interleaved.pcap ${CAPTURES}/seed-baidu.pcap
+            ${CAPTURES}/linux-port-reuse.pcap ${CAPTURES}/refused.pcap
+            ${CAPTURES}/gre-tunnel.pcap)
