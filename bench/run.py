@@ -1,0 +1,1129 @@
+#!/usr/bin/python3
+"""tcplife's performance benchmark: tshark with tcplife against stock tshark and Lua.
+
+Usage (bench/run.sh passes its arguments here):
+  bench/run.sh [--write] [--reps N] [--packets N] [--no-profile] [--only GROUP,...]
+  bench/run.sh --tiny          # ~2k-packet captures, 1 repetition, no profile: a smoke test
+
+Measures, alternating the commands of each comparison (ABAB..., --reps times,
+medians reported), wall time, CPU time (user+sys) and peak RSS (/usr/bin/time)
+of tshark with tcplife against tshark with --disable-protocol tcplife, and
+against a Lua post-dissector (bench/lua/tcp_phase.lua); per-stream and
+per-packet memory; linearity (full against half-size captures); and, with
+callgrind, where tcplife's instructions go.  --write regenerates BENCHMARKS.md.
+
+The plugin is $TCPLIFE_PLUGIN, or --plugin, or else it is built with
+  cmake -S <repo> -B /tmp/bench-build -DCMAKE_BUILD_TYPE=RelWithDebInfo && cmake --build /tmp/bench-build -j2
+Captures are generated on demand by bench/gen_captures.py into --dir
+(default /var/tmp/tcplife-bench).  As root, tshark runs as `nobody` (tshark
+ignores WIRESHARK_PLUGIN_DIR for root) with the plugin staged once in a
+world-readable folder.
+
+Exit status: 0 when every run worked and every sanity check passed (missed
+performance targets are reported, not failures); 1 otherwise.
+"""
+
+import argparse
+import datetime
+import glob
+import hashlib
+import os
+import pickle
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+sys.path.insert(0, HERE)
+import gen_captures  # noqa: E402
+
+NOBODY = ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups']
+TIME = '/usr/bin/time'
+LUA = os.path.join(HERE, 'lua', 'tcp_phase.lua')
+
+# Targets of the issue.
+TARGET_FIELDS = 1.05      # one pass and two passes, time
+TARGET_VERBOSE = 1.02     # -V, time
+TARGET_RSS = 1.05         # peak memory
+TARGET_STREAM_BYTES = 256
+TARGET_PACKET_BYTES = 16  # tcplife's own, on top of Wireshark's per-packet data node
+TARGET_LUA = 10.0         # Lua's added time / tcplife's added time
+# Wireshark's per-packet data node that p_add_proto_data() adds: a 16-byte
+# proto_data_t from the file-scope wmem block allocator (8-byte chunk
+# header) plus a 16-byte GSList link.
+WS_NODE_BYTES = 16 + 8 + 16
+
+
+def log(*a):
+    print(*a, file=sys.stderr, flush=True)
+
+
+# ---- the environment -----------------------------------------------------------
+
+class Env:
+    """A staged plugin and Lua script, and a way to run tshark with them."""
+
+    def __init__(self, plugin, tshark='tshark'):
+        self.tshark = tshark
+        out = subprocess.run([tshark, '--version'], stdout=subprocess.PIPE,
+                             stderr=subprocess.DEVNULL, text=True).stdout
+        self.version_line = out.splitlines()[0]
+        m = re.search(r'\(Wireshark\) (\d+)\.(\d+)\.(\d+)', self.version_line)
+        self.ws_version = '%s.%s' % (m.group(1), m.group(2))
+        self.has_lua = 'with Lua' in out
+        self.root = tempfile.mkdtemp(prefix='tcplife-bench-')
+        os.chmod(self.root, 0o755)
+        self.plugin_dir = os.path.join(self.root, 'plugins')
+        self.plugin_so = self.stage_plugin(plugin, self.plugin_dir)
+        self.home = os.path.join(self.root, 'home')
+        os.makedirs(self.home)
+        os.chmod(self.home, 0o777)
+        self.scratch = os.path.join(self.root, 'scratch')
+        os.makedirs(self.scratch)
+        os.chmod(self.scratch, 0o777)
+        self.lua = os.path.join(self.root, 'tcp_phase.lua')
+        shutil.copyfile(LUA, self.lua)
+        os.chmod(self.lua, 0o644)
+        self.as_nobody = os.geteuid() == 0
+
+    def stage_plugin(self, plugin, plugin_dir):
+        epan = os.path.join(plugin_dir, self.ws_version, 'epan')
+        os.makedirs(epan, exist_ok=True)
+        for d in (plugin_dir, os.path.dirname(epan), epan):
+            os.chmod(d, 0o755)
+        dest = os.path.join(epan, 'tcplife.so')
+        shutil.copyfile(plugin, dest)
+        os.chmod(dest, 0o755)
+        return dest
+
+    def close(self):
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    def prefix(self, plugin=True, plugin_dir=None):
+        env = ['env', '-i', 'HOME=' + self.home, 'TZ=UTC', 'LC_ALL=C.UTF-8',
+               'PATH=' + os.environ.get('PATH', '/usr/bin:/bin')]
+        if plugin:
+            env.append('WIRESHARK_PLUGIN_DIR=' + (plugin_dir or self.plugin_dir))
+        return (NOBODY if self.as_nobody else []) + env
+
+    def command(self, args, plugin=True):
+        return self.prefix(plugin) + [self.tshark] + args
+
+    def check_loaded(self):
+        out = subprocess.run(self.command(['-G', 'plugins']), stdout=subprocess.PIPE,
+                             stderr=subprocess.DEVNULL, text=True, cwd=self.root).stdout
+        return os.path.join(self.plugin_dir, self.ws_version, 'epan', 'tcplife.so') in out
+
+
+def timed(cmd, cwd, stdout_path=os.devnull):
+    """Runs cmd; returns (wall s, cpu s, peak RSS KiB, returncode, stderr)."""
+    tf = tempfile.NamedTemporaryFile(prefix='tcplife-time-', delete=False)
+    tf.close()
+    full = [TIME, '-f', '%e %U %S %M', '-o', tf.name] + cmd
+    with open(stdout_path, 'wb') as out:
+        proc = subprocess.run(full, stdout=out, stderr=subprocess.PIPE, cwd=cwd)
+    with open(tf.name) as f:
+        lines = [l for l in f.read().splitlines() if re.match(r'^[\d.]+ [\d.]+ [\d.]+ \d+$', l)]
+    os.unlink(tf.name)
+    if not lines:
+        return None, None, None, proc.returncode, proc.stderr.decode(errors='replace')
+    e, u, s, m = lines[-1].split()
+    return float(e), float(u) + float(s), int(m), proc.returncode, proc.stderr.decode(errors='replace')
+
+
+# ---- what is measured ------------------------------------------------------------
+
+class Variant:
+    def __init__(self, key, args, plugin=True, shown=None):
+        self.key, self.args, self.plugin = key, args, plugin
+        self.shown = shown  # the command as documented (None: derived from args)
+        self.samples = []   # (wall, cpu, rss)
+
+    def median(self, i):
+        vals = [s[i] for s in self.samples]
+        return statistics.median(vals) if vals else None
+
+    wall = property(lambda self: self.median(0))
+    cpu = property(lambda self: self.median(1))
+    rss = property(lambda self: self.median(2))
+
+
+class Group:
+    """Commands compared against each other on one capture, run alternately."""
+
+    def __init__(self, key, title, capture, variants, note=None):
+        self.key, self.title, self.capture, self.variants = key, title, capture, variants
+        self.note = note
+        self.by = {v.key: v for v in variants}
+
+
+def fields_args(extra, *fields):
+    args = list(extra) + ['-T', 'fields']
+    for f in fields:
+        args += ['-e', f]
+    return args
+
+
+OFF = ['--disable-protocol', 'tcplife']
+
+
+def comparison_groups(env, caps, has_streams, lua_script):
+    mix = caps['mix']
+    lua = ['-X', 'lua_script:' + lua_script]
+    groups = []
+    for key, title, extra in (('fields1', 'one pass, `-T fields`', []),
+                              ('fields2', 'two passes, `-2 -T fields`', ['-2'])):
+        vs = [Variant('stock', fields_args(extra + OFF, 'tcp.stream')),
+              Variant('tcplife', fields_args(extra, 'tcp.stream', 'tcplife.phase'))]
+        if env.has_lua:
+            vs.append(Variant('lua', fields_args(extra + OFF + lua, 'tcp.stream', 'tcp_phase.phase')))
+        if key == 'fields1':
+            vs.append(Variant('noplugin', fields_args(extra, 'tcp.stream'), plugin=False))
+        groups.append(Group(key, title, mix, vs))
+    groups.append(Group('verbose', 'full tree, `-V`', mix,
+                        [Variant('stock', OFF + ['-V']), Variant('tcplife', ['-V'])]))
+    if has_streams:
+        groups.append(Group('streams', 'streams report, `-q -z tcplife,streams` vs `-q -z conv,tcp`', mix,
+                            [Variant('stock', OFF + ['-q', '-z', 'conv,tcp']),
+                             Variant('tcplife', ['-q', '-z', 'tcplife,streams'])]))
+    groups.append(Group('quiet', 'plain `-q`', mix,
+                        [Variant('stock', OFF + ['-q']), Variant('tcplife', ['-q'])]))
+    groups.append(Group('summary', 'summary lines (plain `tshark -r`)', mix,
+                        [Variant('stock', OFF), Variant('tcplife', [])]))
+    groups.append(Group('conv', '`-q -z conv,tcp` (a tap that needs no tree)', mix,
+                        [Variant('stock', OFF + ['-q', '-z', 'conv,tcp']),
+                         Variant('tcplife', ['-q', '-z', 'conv,tcp'])]))
+    return groups
+
+
+def scale_groups(caps):
+    """Memory and linearity: stock and tcplife on full and half captures."""
+    groups = []
+    for kind in ('scan', 'long'):
+        vs = []
+        for size in ('full', 'half'):
+            vs.append(Variant('stock-' + size, fields_args(OFF, 'tcp.stream')))
+            vs.append(Variant('tcplife-' + size, fields_args([], 'tcp.stream', 'tcplife.phase')))
+            vs[-2].capture = vs[-1].capture = caps[kind + '-' + size]
+        groups.append(Group(kind, kind, None, vs))
+    return groups
+
+
+VARIANT_NAMES = {'stock': 'stock', 'tcplife': '**tcplife**', 'lua': 'Lua', 'noplugin': 'no plugin'}
+
+
+def shown_command(v, capture):
+    args = ' '.join(a if not a.startswith('lua_script:') else 'lua_script:bench/lua/tcp_phase.lua'
+                    for a in v.args)
+    env = '' if v.plugin else '(no WIRESHARK_PLUGIN_DIR) '
+    return ' '.join(x for x in ('%stshark -r %s' % (env, os.path.basename(capture)), args, '> /dev/null') if x)
+
+
+def run_group(env, g, reps, failures):
+    for rep in range(reps):
+        for v in g.variants:
+            cap = getattr(v, 'capture', None) or g.capture
+            cmd = env.command(['-r', cap] + v.args, plugin=v.plugin)
+            wall, cpu, rss, rc, err = timed(cmd, env.scratch)
+            if rc != 0 or wall is None:
+                failures.append('%s/%s: tshark exited %s: %s' % (g.key, v.key, rc, err.strip()[-500:]))
+                log('  FAILED %s/%s (rc %s)' % (g.key, v.key, rc))
+                continue
+            v.samples.append((wall, cpu, rss))
+            log('  %-8s %-14s rep %d: %7.2f s wall %7.2f s cpu %8d KiB' % (g.key, v.key, rep + 1, wall, cpu, rss))
+
+
+# ---- sanity checks (every run, and the whole of the smoke test) ---------------
+
+def sanity(env, caps, has_streams, failures):
+    """tcplife and the Lua script annotate every TCP packet of the small mix capture."""
+    cap = caps['sanity']
+    n = int(re.search(r'-(\d+)\.v\d+\.pcap$', cap).group(1))
+    checks = [('tcplife', fields_args([], 'tcp.stream', 'tcplife.phase'))]
+    if env.has_lua:
+        checks.append(('lua', fields_args(OFF + ['-X', 'lua_script:' + env.lua], 'tcp.stream', 'tcp_phase.phase')))
+    for name, args in checks:
+        p = subprocess.run(env.command(['-r', cap] + args), stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True, cwd=env.scratch)
+        rows = [l.split('\t') for l in p.stdout.splitlines()]
+        good = [r for r in rows if len(r) == 2 and r[0] != '' and r[1] in ('1', '2', '3', '4')]
+        if p.returncode != 0 or len(rows) != n or len(good) != n:
+            failures.append('sanity %s: %d rows, %d annotated, %d packets (rc %d) %s' %
+                            (name, len(rows), len(good), n, p.returncode, p.stderr[-300:]))
+    p = subprocess.run(env.command(['-r', cap, '--disable-protocol', 'tcplife', '-T', 'fields',
+                                    '-e', 'tcplife.phase']),
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=env.scratch)
+    if p.returncode != 0 or p.stdout.strip('\n\t '):
+        failures.append('sanity: --disable-protocol tcplife still annotates (rc %d)' % p.returncode)
+    if has_streams:
+        p = subprocess.run(env.command(['-r', cap, '-q', '-z', 'tcplife,streams']), stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True, cwd=env.scratch)
+        if p.returncode != 0 or len(p.stdout.splitlines()) < 3:
+            failures.append('sanity tcplife,streams: rc %d, %d lines' % (p.returncode, len(p.stdout.splitlines())))
+
+
+def streams_report_exists(env, cap):
+    p = subprocess.run(env.command(['-r', cap, '-q', '-z', 'tcplife,streams']), stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, text=True, cwd=env.scratch)
+    return p.returncode == 0, (p.stderr.strip().splitlines() or [''])[0]
+
+
+# ---- sizes of the structs ------------------------------------------------------
+
+def struct_sizes(failures):
+    exe = os.path.join(tempfile.gettempdir(), 'tcplife-bench-sizeof')
+    src = os.path.join(HERE, 'sizeof.c')
+    cc = shutil.which('cc') or shutil.which('gcc')
+    p = subprocess.run([cc, '-O2', '-I', os.path.join(REPO, 'plugin'), '-I', os.path.join(REPO, 'plugin', 'core'),
+                        src, '-o', exe], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    if p.returncode != 0:
+        failures.append('sizeof.c did not compile: ' + p.stdout[-500:])
+        return {}
+    out = subprocess.run([exe], stdout=subprocess.PIPE, text=True).stdout
+    os.unlink(exe)
+    return {k: int(v) for k, v in (l.split('\t') for l in out.splitlines())}
+
+
+# ---- callgrind -----------------------------------------------------------------
+
+def cg_total(path):
+    with open(path) as f:
+        for line in f:
+            if line.startswith('totals:') or line.startswith('summary:'):
+                return int(line.split()[1])
+    return None
+
+
+LINE_RE = re.compile(r'^\s*([\d,]+) \(\s*[\d.]+%\)\s+(\*|>)?\s*(.*?)(?: \(([\d,]+)x\))?(?: \[(.*)\])?\s*$')
+
+
+def cg_functions(path, inclusive):
+    """{function: Ir} from callgrind_annotate (file:function names)."""
+    args = ['callgrind_annotate', '--threshold=100']
+    if inclusive:
+        args.append('--inclusive=yes')
+    out = subprocess.run(args + [path], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                         cwd='/').stdout
+    funcs = {}
+    for line in out.splitlines():
+        m = LINE_RE.match(line)
+        if not m or 'PROGRAM TOTALS' in line or m.group(2):
+            continue
+        name = m.group(3)
+        obj = m.group(5) or ''
+        funcs.setdefault((name, obj), 0)
+        funcs[(name, obj)] += int(m.group(1).replace(',', ''))
+    return funcs
+
+
+def cg_callees(path, fn_suffix):
+    """{callee: (Ir inclusive, calls)} of the functions named *fn_suffix."""
+    out = subprocess.run(['callgrind_annotate', '--threshold=100', '--inclusive=yes', '--tree=calling', path],
+                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd='/').stdout
+    callees, inside = {}, False
+    for line in out.splitlines():
+        m = LINE_RE.match(line)
+        if not m:
+            inside = False if not line.strip() else inside
+            continue
+        if m.group(2) == '*':
+            name = m.group(3)
+            inside = name.split(':')[-1] == fn_suffix
+        elif m.group(2) == '>' and inside:
+            callee = m.group(3).split(':')[-1]
+            ir = int(m.group(1).replace(',', ''))
+            calls = int((m.group(4) or '0').replace(',', ''))
+            old = callees.get(callee, (0, 0))
+            callees[callee] = (max(old[0], ir), max(old[1], calls))
+    return callees
+
+
+def plugin_symbols(so):
+    """Names of the functions defined in the plugin (static ones too: it is not stripped)."""
+    out = subprocess.run(['nm', '--defined-only', so], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                         text=True).stdout
+    return {l.split()[2] for l in out.splitlines() if len(l.split()) == 3 and l.split()[1] in 'tTiI'}
+
+
+def own_functions(funcs, symbols):
+    """[(Ir, name)] of the plugin's functions, largest first, one entry per name."""
+    best = {}
+    for (name, _), ir in funcs.items():
+        short = name.split(':')[-1].split("'")[0]
+        if short in symbols:
+            best[short] = max(best.get(short, 0), ir)
+    return sorted(((ir, n) for n, ir in best.items()), reverse=True)
+
+
+def fn_ir(funcs, fn):
+    """Inclusive Ir of function fn (the largest entry of that name)."""
+    vals = [ir for (name, _), ir in funcs.items() if name.split(':')[-1] == fn]
+    return max(vals) if vals else 0
+
+
+def build_noinline(failures):
+    bdir = os.path.join(tempfile.gettempdir(), 'bench-build-noinline')
+    p = subprocess.run(['cmake', '-S', REPO, '-B', bdir, '-DCMAKE_BUILD_TYPE=RelWithDebInfo',
+                        '-DCMAKE_C_FLAGS=-fno-inline -fno-optimize-sibling-calls'],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    if p.returncode == 0:
+        p = subprocess.run(['cmake', '--build', bdir, '-j2', '--target', 'tcplife'],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    if p.returncode != 0:
+        failures.append('no-inline profiling build failed: ' + p.stdout[-800:])
+        return None
+    return os.path.join(bdir, 'tcplife.so')
+
+
+def run_callgrind(env, jobs, cgdir, failures):
+    """jobs: {name: (capture, args, plugin_dir or None)}; two at a time, identical jobs once;
+    returns {name: out file}."""
+    procs, running, alias, unique = {}, [], {}, {}
+    for name, (cap, args, pdir) in jobs.items():
+        key = (cap, tuple(args), pdir)
+        if key in unique:
+            alias[name] = unique[key]
+        else:
+            unique[key] = name
+    pending = [(n, jobs[n]) for n in jobs if n not in alias]
+    while pending or running:
+        while pending and len(running) < 2:
+            name, (cap, args, pdir) = pending.pop(0)
+            out = os.path.join(cgdir, name + '.out')
+            cmd = env.prefix(True, pdir) + ['valgrind', '--tool=callgrind', '--callgrind-out-file=' + out,
+                                            env.tshark, '-r', cap] + args
+            log('  callgrind %s' % name)
+            procs[name] = (subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                            cwd=env.scratch), out)
+            running.append(name)
+        name = running.pop(0)
+        p, out = procs[name]
+        _, err = p.communicate()
+        if p.returncode != 0 or not os.path.exists(out):
+            failures.append('callgrind %s failed: %s' % (name, err.decode(errors='replace')[-500:]))
+    outs = {n: out for n, (_, out) in procs.items() if os.path.exists(out)}
+    for name, same in alias.items():
+        if same in outs:
+            outs[name] = outs[same]
+    return outs
+
+
+def instruction_linearity(env, caps, failures):
+    """Instructions tcplife adds per packet on the SYN scan at two sizes (deterministic linearity)."""
+    cgdir = os.path.join(env.scratch, 'callgrind-lin')
+    os.makedirs(cgdir, exist_ok=True)
+    os.chmod(cgdir, 0o777)
+    jobs = {}
+    for size in ('half', 'full'):
+        cap = caps['linscan-' + size]
+        jobs['stock.' + size] = (cap, fields_args(OFF, 'tcp.stream'), None)
+        jobs['tcplife.' + size] = (cap, fields_args([], 'tcp.stream', 'tcplife.phase'), None)
+    outs = run_callgrind(env, jobs, cgdir, failures)
+    if len(outs) != 4:
+        return None
+    res = {}
+    for size in ('half', 'full'):
+        n = gen_captures.capture_info(caps['linscan-' + size])['packets']
+        res[size] = {'packets': n, 'stock': cg_total(outs['stock.' + size]),
+                     'tcplife': cg_total(outs['tcplife.' + size])}
+    return res
+
+
+BREAKDOWN_FNS = (
+    ('dissect_tcplife', 'tcplife (`dissect_tcplife`)'),
+    ('tcplife_tree_render', '… of which rendering (`tcplife_tree_render`)'),
+    ('dissector_try_uint', 'IP, TCP and the dissectors above them (forced tree, primed fields)'),
+    ('write_fields_proto_tree', 'tshark writing `-T fields`'),
+    ('proto_tree_print', 'tshark printing `-V`'),
+    ('epan_dissect_reset', 'freeing the tree (`epan_dissect_reset`)'),
+)
+
+
+def mode_breakdown(outs, modes, packets):
+    """{mode: {fn: added Ir per packet}} from the tcplife and stock profiles of each comparison."""
+    res = {}
+    for mode in modes:
+        a, b = outs.get('%s.tcplife' % mode), outs.get('%s.stock' % mode)
+        if not a or not b:
+            continue
+        on, off = cg_functions(a, True), cg_functions(b, True)
+        res[mode] = {fn: (fn_ir(on, fn) - fn_ir(off, fn)) / packets for fn, _ in BREAKDOWN_FNS}
+    return res
+
+
+def instruction_modes(env):
+    """{mode: {variant: tshark args}} whose instructions per packet the profile counts."""
+    lua = ['-X', 'lua_script:' + env.lua]
+    modes = {
+        'fields1': {'stock': fields_args(OFF, 'tcp.stream'),
+                    'tcplife': fields_args([], 'tcp.stream', 'tcplife.phase')},
+        'fields2': {'stock': fields_args(['-2'] + OFF, 'tcp.stream'),
+                    'tcplife': fields_args(['-2'], 'tcp.stream', 'tcplife.phase')},
+        'verbose': {'stock': OFF + ['-V'], 'tcplife': ['-V']},
+        'summary': {'stock': OFF, 'tcplife': []},
+        'conv': {'stock': OFF + ['-q', '-z', 'conv,tcp'], 'tcplife': ['-q', '-z', 'conv,tcp']},
+    }
+    if env.has_lua:
+        modes['fields1']['lua'] = fields_args(OFF + lua, 'tcp.stream', 'tcp_phase.phase')
+        modes['fields2']['lua'] = fields_args(['-2'] + OFF + lua, 'tcp.stream', 'tcp_phase.phase')
+    return modes
+
+
+def profile(env, caps, packets, failures):
+    """Callgrind on the profile capture: totals with and without tcplife, and where tcplife's go."""
+    cgdir = os.path.join(env.scratch, 'callgrind')
+    os.makedirs(cgdir, exist_ok=True)
+    os.chmod(cgdir, 0o777)
+    noinline = build_noinline(failures)
+    ni_dir = os.path.join(env.root, 'plugins-noinline')
+    if noinline:
+        env.stage_plugin(noinline, ni_dir)
+    on = fields_args([], 'tcp.stream', 'tcplife.phase')
+    off = fields_args(OFF, 'tcp.stream')
+    jobs = {
+        'on': (caps['profile'], on, None), 'off': (caps['profile'], off, None),
+        'on1': (caps['one'], on, None), 'off1': (caps['one'], off, None),
+    }
+    if noinline:
+        jobs['noinline'] = (caps['profile'], on, ni_dir)
+    # Instruction counts of the other comparisons: deterministic, unlike times on a shared machine.
+    # (Each also on the one-packet capture, to subtract tshark's start-up.)
+    for mode, variants in instruction_modes(env).items():
+        for var, args in variants.items():
+            jobs['%s.%s' % (mode, var)] = (caps['profile'], args, None)
+            jobs['%s.%s.1' % (mode, var)] = (caps['one'], args, None)
+    outs = run_callgrind(env, jobs, cgdir, failures)
+    procs = {n: (None, out) for n, out in outs.items()}
+    modes = {}
+    for mode, variants in instruction_modes(env).items():
+        for var in variants:
+            a, b = procs.get('%s.%s' % (mode, var)), procs.get('%s.%s.1' % (mode, var))
+            if a and b and os.path.exists(a[1]) and os.path.exists(b[1]):
+                modes.setdefault(mode, {})[var] = (cg_total(a[1]) - cg_total(b[1])) / (packets - 1)
+    if any(n not in procs or not os.path.exists(procs[n][1]) for n in ('on', 'off', 'on1', 'off1')):
+        return None
+    res = {'packets': packets, 'modes': modes,
+           'breakdown': mode_breakdown({n: out for n, (_, out) in procs.items()}, modes, packets)}
+    tot = {n: cg_total(procs[n][1]) for n in procs if os.path.exists(procs[n][1])}
+    res['total_on'], res['total_off'] = tot['on'], tot['off']
+    res['startup_on'], res['startup_off'] = tot['on1'], tot['off1']
+    res['per_packet_on'] = (tot['on'] - tot['on1']) / (packets - 1)
+    res['per_packet_off'] = (tot['off'] - tot['off1']) / (packets - 1)
+    inc_on = cg_functions(procs['on'][1], True)
+    inc_off = cg_functions(procs['off'][1], True)
+    res['tcplife_fns'] = own_functions(inc_on, plugin_symbols(env.plugin_so))
+    delta = {}
+    for fn in ('epan_dissect_run_with_taps', 'write_fields_proto_tree', 'epan_dissect_reset',
+               'dissect_tcplife', 'tcplife_tree_render', 'tcplife_input_gather', 'tl_stream_update',
+               'p_add_proto_data', 'p_get_proto_data'):
+        delta[fn] = (fn_ir(inc_on, fn) - fn_ir(inc_off, fn)) / packets
+    res['delta'] = delta
+    res['render_callees'] = cg_callees(procs['on'][1], 'tcplife_tree_render')
+    if 'noinline' in procs and os.path.exists(procs['noinline'][1]):
+        inc_ni = cg_functions(procs['noinline'][1], True)
+        res['noinline_fns'] = own_functions(inc_ni, plugin_symbols(noinline))
+        res['noinline_total'] = tot['noinline']
+    keep = os.path.join(os.path.dirname(caps['profile']), 'callgrind')
+    os.makedirs(keep, exist_ok=True)
+    res['files'] = {}
+    for n in procs:
+        if os.path.exists(procs[n][1]):
+            res['files'][n] = shutil.copy(procs[n][1], os.path.join(keep, n + '.out'))
+    return res
+
+
+# ---- the report ------------------------------------------------------------------
+
+def ratio(a, b):
+    return a / b if a is not None and b else None
+
+
+def fmt_ratio(r):
+    return '—' if r is None else '%.2fx' % r
+
+
+def verdict(value, target, le=True):
+    if value is None:
+        return 'n/a'
+    ok = value <= target if le else value >= target
+    return 'meets' if ok else '**misses**'
+
+
+def machine_info():
+    cpu = ''
+    with open('/proc/cpuinfo') as f:
+        for line in f:
+            if line.startswith('model name'):
+                cpu = line.split(':', 1)[1].strip()
+                break
+    with open('/proc/meminfo') as f:
+        mem_kb = int(f.readline().split()[1])
+    distro = ''
+    if os.path.exists('/etc/os-release'):
+        with open('/etc/os-release') as f:
+            for line in f:
+                if line.startswith('PRETTY_NAME='):
+                    distro = line.split('=', 1)[1].strip().strip('"')
+    return '%s, %d cores, %.0f GiB RAM, %s, Linux %s' % (cpu, os.cpu_count(), mem_kb / 1048576, distro,
+                                                         platform.release())
+
+
+def file_digest(path):
+    with open(path, 'rb') as f:
+        return hashlib.sha256(f.read()).hexdigest()[:16]
+
+
+def sources_digest():
+    h = hashlib.sha256()
+    for path in sorted(glob.glob(os.path.join(REPO, 'plugin', '**', '*.[ch]'), recursive=True)):
+        h.update(os.path.relpath(path, REPO).encode())
+        with open(path, 'rb') as f:
+            h.update(f.read())
+    return h.hexdigest()[:16]
+
+
+def report(ctx):
+    """The results as Markdown (printed, and written to BENCHMARKS.md with --write)."""
+    L = []
+    w = L.append
+    groups, scale, sizes, prof = ctx['groups'], ctx['scale'], ctx['sizes'], ctx['profile']
+    by = {g.key: g for g in groups}
+    sc = {g.key: g for g in scale}
+    w('# tcplife benchmarks')
+    w('')
+    if ctx['tiny']:
+        w('**Smoke test (`--tiny`): captures of a few thousand packets, start-up dominates; '
+          'these numbers say nothing about performance.**')
+        w('')
+    w('Generated by `bench/run.sh --write` on %s (%d repetitions per command, medians). '
+      'Do not edit by hand: change `bench/run.py` and regenerate.' % (ctx['date'], ctx['reps']))
+    w('')
+    w('- Machine: %s; load average %s before the run, %s after (other work on the machine '
+      'perturbs wall times more than CPU times)' % (ctx['machine'], ctx['load'][0], ctx['load'][1]))
+    w('- Wireshark: `%s`%s' % (ctx['ws'], ', with Lua' if ctx['has_lua'] else ', without Lua'))
+    w('- Plugin: `%s` (RelWithDebInfo, sha256 `%s…`), built from plugin/ sources with sha256 `%s…`; '
+      'the profile\'s `-fno-inline` build is made from the sources at profile time'
+      % (ctx['plugin_shown'], ctx.get('so_digest', '?'), ctx['digest']))
+    w('- Captures (`bench/gen_captures.py`, deterministic, in `%s`):' % ctx['dir'])
+    for key, desc in (('mix', 'mix'), ('scan-full', 'scan'), ('long-full', 'long')):
+        c = ctx['caps'][key]
+        w('  - `%s`: %s' % (os.path.basename(c), ctx['cap_desc'][desc]))
+    w('  - half-size `%s` and `%s` for linearity' % (os.path.basename(ctx['caps']['scan-half']),
+                                                     os.path.basename(ctx['caps']['long-half'])))
+    w('- Every command runs as `/usr/bin/time -f "%%e %%U %%S %%M" <command>`, as the user `nobody` '
+      '(`setpriv`) with `WIRESHARK_PLUGIN_DIR` set to a folder holding `%s/epan/tcplife.so`; '
+      'the commands of one comparison alternate (A B C A B C …). "stock" is tshark with the plugin '
+      'loaded and `--disable-protocol tcplife`; "no plugin" is tshark without the plugin folder. '
+      'CPU = user + sys.' % ctx['ws_version'])
+    w('')
+
+    # ---- targets
+    f1, f2, vb = by.get('fields1'), by.get('fields2'), by.get('verbose')
+    w('## Targets')
+    w('')
+    w('| target | measured | verdict |')
+    w('|--------|----------|---------|')
+
+    def trow(name, value, target, shown, le=True):
+        w('| %s | %s | %s |' % (name, shown, verdict(value, target, le)))
+
+    modes = (prof or {}).get('modes') or {}
+
+    def ir_ratio(key):
+        m = modes.get(key, {})
+        return ratio(m.get('tcplife'), m.get('stock'))
+
+    def time_row(name, g, key, t):
+        rw = ratio(g.by['tcplife'].wall, g.by['stock'].wall)
+        rc = ratio(g.by['tcplife'].cpu, g.by['stock'].cpu)
+        ri = ir_ratio(key)
+        judged = max(r for r in (rc, ri) if r is not None)
+        trow(name, judged, t, '%s CPU, %s instructions (%s wall)' % (fmt_ratio(rc), fmt_ratio(ri), fmt_ratio(rw)))
+
+    for g, t in ((f1, TARGET_FIELDS), (f2, TARGET_FIELDS), (vb, TARGET_VERBOSE)):
+        if g and g.by['stock'].wall and g.by['tcplife'].wall:
+            time_row('%s: time ≤ %.2fx stock' % (g.title, t), g, g.key, t)
+    rss_rows = []
+    for g in [x for x in (f1, f2, vb) if x]:
+        rss_rows.append(('mix, ' + g.title, ratio(g.by['tcplife'].rss, g.by['stock'].rss)))
+    for k in ('scan', 'long'):
+        if k in sc:
+            rss_rows.append((k + ', one pass', ratio(sc[k].by['tcplife-full'].rss, sc[k].by['stock-full'].rss)))
+    worst = max((r for _, r in rss_rows if r), default=None)
+    trow('peak memory ≤ %.2fx stock (worst case)' % TARGET_RSS, worst, TARGET_RSS,
+         ', '.join('%s %s' % (n, fmt_ratio(r)) for n, r in rss_rows))
+    mem = ctx['memory']
+    if mem:
+        trow('per-stream state ≤ %d B' % TARGET_STREAM_BYTES, mem['per_stream_own'], TARGET_STREAM_BYTES,
+             '%.0f B measured (ΔRSS %.0f B/stream minus the per-packet share); sizeof(tcplife_stream) = %d B'
+             % (mem['per_stream_own'], mem['per_stream'], sizes.get('tcplife_stream', 0)))
+        trow('per-packet ≤ %d B + Wireshark\'s per-packet data node (~%d B)' % (TARGET_PACKET_BYTES, WS_NODE_BYTES),
+             mem['per_packet_own'], TARGET_PACKET_BYTES,
+             '%.0f B/packet ΔRSS, so ~%.0f B of tcplife\'s own; sizeof(tcplife_packet) = %d B'
+             % (mem['per_packet'], mem['per_packet_own'], sizes.get('tcplife_packet', 0)))
+    lin = linearity(scale)
+    il = prof.get('linearity') if prof else None
+    if il:
+        a_half = (il['half']['tcplife'] - il['half']['stock']) / il['half']['packets']
+        a_full = (il['full']['tcplife'] - il['full']['stock']) / il['full']['packets']
+        trow('linear cost (added instructions per packet the same at both sizes, ±5%)',
+             abs(a_full / a_half - 1), 0.05,
+             'instructions: %.0f vs %.0f Ir/packet added (SYN scan %d vs %d streams); CPU time full/half: %s'
+             % (a_full, a_half, il['full']['packets'], il['half']['packets'],
+                ', '.join('%s %.2f' % (k, v) for k, v in lin.items() if v)))
+    elif lin:
+        worst_lin = max(abs(v - 2.0) for v in lin.values() if v)
+        trow('linear cost (full/half CPU time ≈ 2)', worst_lin, 0.2,
+             ', '.join('%s %.2f' % (k, v) for k, v in lin.items() if v))
+    if f1 and 'lua' in f1.by:
+        for g in (f1, f2):
+            if not g or 'lua' not in g.by or not g.by['lua'].samples:
+                continue
+            st, tl, lu = g.by['stock'], g.by['tcplife'], g.by['lua']
+            lc = (lu.cpu - st.cpu) / (tl.cpu - st.cpu) if tl.cpu > st.cpu else None
+            m = modes.get(g.key, {})
+            li = ((m['lua'] - m['stock']) / (m['tcplife'] - m['stock'])
+                  if 'lua' in m and m['tcplife'] > m['stock'] else None)
+            judged = min(r for r in (lc, li) if r is not None) if (lc or li) else None
+            trow('%s: Lua adds ≥ %.0fx the time tcplife adds' % (g.title, TARGET_LUA), judged, TARGET_LUA,
+                 '%s by CPU time (Lua %+.1f s, tcplife %+.1f s on %s), %s by instructions (%s packets)'
+                 % (fmt_ratio(lc), lu.cpu - st.cpu, tl.cpu - st.cpu, os.path.basename(g.capture),
+                    fmt_ratio(li), '{:,}'.format(prof['packets']) if prof else '?'), le=False)
+    q = by.get('quiet')
+    s = by.get('summary')
+    if q and s:
+        w('| forced dissection, plain `-q` (report its cost) | %s CPU: tshark 4.0 dissects nothing '
+          'with a plain `-q`, so there is nothing to force | — |'
+          % fmt_ratio(ratio(q.by['tcplife'].cpu, q.by['stock'].cpu)))
+        c = by.get('conv')
+        w('| forced dissection where tshark would dissect without a tree (report its cost) | summary lines %s CPU, '
+          '%s instructions; `-q -z conv,tcp` %s CPU, %s instructions | way out: `--disable-protocol tcplife` '
+          '(same cost as no plugin) |'
+          % (fmt_ratio(ratio(s.by['tcplife'].cpu, s.by['stock'].cpu)), fmt_ratio(ir_ratio('summary')),
+             fmt_ratio(ratio(c.by['tcplife'].cpu, c.by['stock'].cpu)) if c else '—', fmt_ratio(ir_ratio('conv'))))
+    w('')
+
+    # ---- the table
+    w('## Results on `%s`' % os.path.basename(ctx['caps']['mix']))
+    w('')
+    w('| comparison | command | wall s | CPU s | peak RSS MiB | wall ratio | CPU ratio | RSS ratio |')
+    w('|------------|---------|-------:|------:|-------------:|-----------:|----------:|----------:|')
+    for g in groups:
+        base = g.by['stock']
+        for v in g.variants:
+            if not v.samples:
+                continue
+            rr = lambda a, b: '—' if v is base else fmt_ratio(ratio(a, b))  # noqa: E731
+            w('| %s | `%s` | %.2f | %.2f | %.0f | %s | %s | %s |' % (
+                '%s: %s' % (g.title, VARIANT_NAMES.get(v.key, v.key)),
+                shown_command(v, g.capture), v.wall, v.cpu, v.rss / 1024,
+                rr(v.wall, base.wall), rr(v.cpu, base.cpu), rr(v.rss, base.rss)))
+    for note in ctx['notes']:
+        w('')
+        w('Note: ' + note)
+    w('')
+    if f1 and 'lua' in f1.by:
+        w('**tcplife against Lua** (added time = time − stock time):')
+        w('')
+        w('| comparison | tcplife adds (wall / CPU) | Lua adds (wall / CPU) | Lua/tcplife (wall / CPU) |')
+        w('|------------|---------------------------|-----------------------|--------------------------|')
+        for g in (f1, f2):
+            if not g or 'lua' not in g.by or not g.by['lua'].samples:
+                continue
+            st, tl, lu = g.by['stock'], g.by['tcplife'], g.by['lua']
+            w('| %s | %+.2f s / %+.2f s | %+.2f s / %+.2f s | %.2fx / %.2fx |' % (
+                g.title, tl.wall - st.wall, tl.cpu - st.cpu, lu.wall - st.wall, lu.cpu - st.cpu,
+                (lu.wall - st.wall) / (tl.wall - st.wall) if tl.wall != st.wall else float('nan'),
+                (lu.cpu - st.cpu) / (tl.cpu - st.cpu) if tl.cpu != st.cpu else float('nan')))
+        w('')
+        w('The Lua post-dissector (`bench/lua/tcp_phase.lua`, written for this benchmark: the '
+          '`gd_tcflag.lua` the issue mentions could not be fetched here) reads `tcp.stream` and '
+          '`tcp.flags` with `Field.new`, classifies SYN/FIN/RST/other, keeps a per-stream and a '
+          'per-frame table and adds 3 tree items; it does far less than tcplife (no sequence '
+          'numbers, steps, stream summary or Zeek state), so its added time is a lower bound.')
+        w('')
+
+    # ---- memory and linearity
+    w('## Memory and linearity')
+    w('')
+    w('One pass, `-T fields -e tcp.stream [-e tcplife.phase]`, stock vs tcplife:')
+    w('')
+    w('| capture | packets | streams | stock CPU s | tcplife CPU s | CPU ratio | wall ratio | stock RSS MiB | tcplife RSS MiB | ΔRSS MiB |')
+    w('|---------|--------:|--------:|------------:|--------------:|----------:|-----------:|--------------:|----------------:|---------:|')
+    for g in scale:
+        for size in ('full', 'half'):
+            st, tl = g.by['stock-' + size], g.by['tcplife-' + size]
+            cap = st.capture
+            info = ctx['cap_info'][cap]
+            if not st.samples or not tl.samples:
+                continue
+            w('| `%s` | %d | %d | %.2f | %.2f | %s | %s | %.0f | %.0f | %.1f |' % (
+                os.path.basename(cap), info['packets'], info['streams'], st.cpu, tl.cpu,
+                fmt_ratio(ratio(tl.cpu, st.cpu)), fmt_ratio(ratio(tl.wall, st.wall)),
+                st.rss / 1024, tl.rss / 1024, (tl.rss - st.rss) / 1024))
+    w('')
+    if mem:
+        w('- Per stream (SYN scan, one packet per stream): ΔRSS %.0f B/stream; minus the per-packet '
+          'share measured on the long connection (%.0f B) leaves **%.0f B per stream** '
+          '(sizeof(tcplife_stream) = %d B + an 8-byte wmem chunk header + the 8-byte slot in the '
+          'stream index array, which doubles as it grows).' % (
+              mem['per_stream'], mem['per_packet'], mem['per_stream_own'], sizes.get('tcplife_stream', 0)))
+        w('- Per packet (one connection): ΔRSS **%.1f B per packet**: Wireshark\'s per-packet data node '
+          '(~%d B: proto_data_t 16 B + chunk header 8 B + GSList link 16 B) and tcplife\'s own ~%.0f B '
+          '(sizeof(tcplife_packet) = %d B + its 8-byte chunk header).' % (
+              mem['per_packet'], WS_NODE_BYTES, mem['per_packet_own'], sizes.get('tcplife_packet', 0)))
+    if sizes:
+        w('- `sizeof` (bench/sizeof.c against plugin/core): ' +
+          ', '.join('%s %d B' % kv for kv in sizes.items()))
+    if lin:
+        wl = linearity(scale, 'wall')
+        w('- Linearity, CPU time full / half (2.00 is linear): ' +
+          ', '.join('%s %.2f' % kv for kv in lin.items() if kv[1]) +
+          '; wall time: ' + ', '.join('%s %.2f' % kv for kv in wl.items() if kv[1]) +
+          ' (times on a shared machine: see the instruction counts below).')
+    il = prof.get('linearity') if prof else None
+    if il:
+        st = ctx['profile'].get('startup_off', 0)
+        added = {k: (v['tcplife'] - v['stock']) / v['packets'] for k, v in il.items()}
+        w('- Linearity in instructions (callgrind, SYN scan of %d and %d one-packet streams, '
+          '`-T fields`): tcplife adds %.0f and %.0f Ir per packet, full/half added = %.3f '
+          '(stock: %.0f and %.0f Ir per packet after start-up).' % (
+              il['half']['packets'], il['full']['packets'], added['half'], added['full'],
+              (added['full'] * il['full']['packets']) / (added['half'] * il['half']['packets']),
+              (il['half']['stock'] - st) / il['half']['packets'], (il['full']['stock'] - st) / il['full']['packets']))
+    w('')
+
+    # ---- profile
+    if prof:
+        w('## Profile (callgrind, `%s`)' % os.path.basename(ctx['caps']['profile']))
+        w('')
+        pp_on, pp_off = prof['per_packet_on'], prof['per_packet_off']
+        w('`valgrind --tool=callgrind tshark -r %s -T fields -e tcp.stream -e tcplife.phase` against '
+          '`… --disable-protocol tcplife -T fields -e tcp.stream`, as `nobody`; start-up measured '
+          'on a one-packet capture and subtracted.' % os.path.basename(ctx['caps']['profile']))
+        w('')
+        w('| | with tcplife | stock | ratio |')
+        w('|-|-------------:|------:|------:|')
+        w('| total instructions | %s | %s | %.2fx |' % (
+            '{:,}'.format(prof['total_on']), '{:,}'.format(prof['total_off']), prof['total_on'] / prof['total_off']))
+        w('| start-up (1 packet) | %s | %s | |' % ('{:,}'.format(prof['startup_on']), '{:,}'.format(prof['startup_off'])))
+        w('| per packet | %.0f | %.0f | **%.2fx** |' % (pp_on, pp_off, pp_on / pp_off))
+        w('')
+        if prof.get('modes'):
+            w('Instructions per packet of each comparison (start-up subtracted; deterministic, so '
+              'unaffected by other load on the machine):')
+            w('')
+            w('| comparison | stock Ir/packet | tcplife Ir/packet | ratio | Lua Ir/packet | Lua added / tcplife added |')
+            w('|------------|----------------:|------------------:|------:|--------------:|--------------------------:|')
+            titles = {'fields1': 'one pass, `-T fields`', 'fields2': 'two passes, `-2 -T fields`',
+                      'verbose': 'full tree, `-V`', 'summary': 'summary lines (plain `tshark -r`)',
+                      'conv': '`-q -z conv,tcp`'}
+            for mode, v in prof['modes'].items():
+                if 'stock' not in v or 'tcplife' not in v:
+                    continue
+                lua = v.get('lua')
+                w('| %s | %.0f | %.0f | **%.2fx** | %s | %s |' % (
+                    titles.get(mode, mode), v['stock'], v['tcplife'], v['tcplife'] / v['stock'],
+                    '%.0f' % lua if lua else '—',
+                    '%.2fx' % ((lua - v['stock']) / (v['tcplife'] - v['stock'])) if lua else '—'))
+            w('')
+        bd = prof.get('breakdown')
+        if bd:
+            w('Where the added instructions go in each comparison (tcplife run minus stock run, inclusive '
+              'Ir per packet; the rows overlap where one calls the other):')
+            w('')
+            w('| | ' + ' | '.join(titles.get(m, m) for m in bd) + ' |')
+            w('|-' + '|-' * len(bd) + '|')
+            w('| total added | ' + ' | '.join('%.0f' % (prof['modes'][m]['tcplife'] - prof['modes'][m]['stock'])
+                                               for m in bd) + ' |')
+            for fn, name in BREAKDOWN_FNS:
+                w('| %s | ' % name + ' | '.join('%.0f' % bd[m][fn] for m in bd) + ' |')
+            w('')
+        d = prof['delta']
+        added = pp_on - pp_off
+        w('Where the %.0f instructions per packet that tcplife adds go (inclusive, per packet):' % added)
+        w('')
+        w('| where | Ir/packet | share |')
+        w('|-------|----------:|------:|')
+        other_dissect = d['epan_dissect_run_with_taps'] - d['dissect_tcplife']
+        rows = [
+            ('`dissect_tcplife` (all of tcplife\'s own code)', d['dissect_tcplife']),
+            ('… `tcplife_tree_render` (tree items, labels, endpoint strings)', d['tcplife_tree_render']),
+            ('… `tcplife_input_gather` (reading the primed TCP/IP fields)', d['tcplife_input_gather']),
+            ('… `tl_stream_update` (the state machine and Zeek model)', d['tl_stream_update']),
+            ('… `p_add_proto_data` / `p_get_proto_data`', d['p_add_proto_data'] + d['p_get_proto_data']),
+            ('other dissection: the 18 primed TCP/IP fields become real, indexed items', other_dissect),
+            ('tshark `write_fields_proto_tree` walking tcplife\'s extra tree nodes', d['write_fields_proto_tree']),
+            ('`epan_dissect_reset` freeing them', d['epan_dissect_reset']),
+        ]
+        for name, v in rows:
+            w('| %s | %.0f | %.0f%% |' % (name, v, 100 * v / added))
+        w('')
+        rc = prof['render_callees']
+        items = sum(c for fn, (ir, c) in rc.items() if fn.startswith('proto_tree_add_'))
+        if rc:
+            w('Top callees of `tcplife_tree_render` (%.1f tree items per packet):' % (items / prof['packets']))
+            w('')
+            w('| callee | calls/packet | Ir/packet |')
+            w('|--------|-------------:|----------:|')
+            for fn, (ir, calls) in sorted(rc.items(), key=lambda kv: -kv[1][0])[:12]:
+                w('| `%s` | %.2f | %.0f |' % (fn, calls / prof['packets'], ir / prof['packets']))
+            w('')
+        fns = prof.get('noinline_fns') or prof['tcplife_fns']
+        w('tcplife functions, inclusive%s (`callgrind_annotate --inclusive=yes`, tcplife.so only):' % (
+            ', from a `-fno-inline` build so that static functions show' if prof.get('noinline_fns') else ''))
+        w('')
+        w('| function | Ir/packet |')
+        w('|----------|----------:|')
+        seen = set()
+        for ir, name in fns:
+            short = name.split(':')[-1]
+            if short in seen:
+                continue
+            seen.add(short)
+            w('| `%s` | %.0f |' % (short, ir / prof['packets']))
+            if len(seen) >= 20:
+                break
+        w('')
+    if ctx.get('findings'):
+        w(ctx['findings'])
+    return '\n'.join(L) + '\n'
+
+
+def linearity(scale, what='cpu'):
+    """{'scan stock': full/half time, ...} from the scale groups."""
+    res = {}
+    for g in scale:
+        for who in ('stock', 'tcplife'):
+            f, h = g.by[who + '-full'], g.by[who + '-half']
+            if f.samples and h.samples:
+                res['%s %s' % (g.key, who)] = getattr(f, what) / getattr(h, what)
+    return res
+
+
+def lua_ratio(g):
+    if not g or 'lua' not in g.by or not g.by['lua'].samples:
+        return None
+    st, tl, lu = g.by['stock'], g.by['tcplife'], g.by['lua']
+    if tl.wall - st.wall <= 0:
+        return None
+    return (lu.wall - st.wall) / (tl.wall - st.wall)
+
+
+FINDINGS = os.path.join(HERE, 'FINDINGS.md')
+
+
+def read_findings():
+    if os.path.exists(FINDINGS):
+        with open(FINDINGS) as f:
+            return f.read()
+    return None
+
+
+def write_report(text):
+    path = os.path.join(REPO, 'BENCHMARKS.md')
+    with open(path, 'w') as f:
+        f.write(text)
+    log('wrote %s' % path)
+
+
+# ---- main -------------------------------------------------------------------------
+
+def build_plugin():
+    bdir = '/tmp/bench-build'
+    for cmd in (['cmake', '-S', REPO, '-B', bdir, '-DCMAKE_BUILD_TYPE=RelWithDebInfo'],
+                ['cmake', '--build', bdir, '-j2', '--target', 'tcplife']):
+        p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        if p.returncode != 0:
+            sys.exit('build failed:\n' + p.stdout[-2000:])
+    return os.path.join(bdir, 'tcplife.so')
+
+
+def main():
+    ap = argparse.ArgumentParser(description='tcplife benchmark (see bench/run.py docstring)')
+    ap.add_argument('--tiny', action='store_true', help='~2k-packet captures, 1 repetition, no profile')
+    ap.add_argument('--write', action='store_true', help='write BENCHMARKS.md at the top of the repository')
+    ap.add_argument('--reps', type=int, help='repetitions per command (default 3; --tiny: 1)')
+    ap.add_argument('--packets', type=int, help='size of the big captures (default 1000000; --tiny: 2000)')
+    ap.add_argument('--profile-packets', type=int, default=20000)
+    ap.add_argument('--no-profile', action='store_true')
+    ap.add_argument('--only', help='comma-separated groups: fields1,fields2,verbose,streams,quiet,summary,conv,scan,long')
+    ap.add_argument('--dir', default='/var/tmp/tcplife-bench', help='where captures are generated')
+    ap.add_argument('--plugin', default=os.environ.get('TCPLIFE_PLUGIN'),
+                    help='tcplife.so to measure (default $TCPLIFE_PLUGIN, else build into /tmp/bench-build)')
+    ap.add_argument('--tshark', default=os.environ.get('TCPLIFE_TSHARK', 'tshark'))
+    ap.add_argument('--report-only', action='store_true',
+                    help='no measurement: rebuild the report from the last full run saved in --dir '
+                         '(after editing bench/FINDINGS.md or the report code)')
+    ap.add_argument('--profile-only', action='store_true',
+                    help='rerun only the callgrind profile and merge it into the last full run saved in --dir')
+    ap.add_argument('--linearity-only', action='store_true',
+                    help='rerun only the callgrind linearity check and merge it into the last full run saved in --dir')
+    args = ap.parse_args()
+    saved = os.path.join(args.dir, 'last-run.pickle')
+    sys.modules.setdefault('run', sys.modules[__name__])   # saved runs name their classes either way
+    if args.report_only:
+        with open(saved, 'rb') as f:
+            ctx = pickle.load(f)
+        ctx['findings'] = read_findings()
+        for k, v in struct_sizes([]).items():   # sizes added to bench/sizeof.c since that run
+            ctx['sizes'].setdefault(k, v)
+        text = report(ctx)
+        print(text)
+        if args.write:
+            write_report(text)
+        return 0
+
+    packets = args.packets or (2000 if args.tiny else 1000000)
+    reps = args.reps or (1 if args.tiny else 3)
+    do_profile = not args.no_profile and not args.tiny
+    only = set(args.only.split(',')) if args.only else None
+    failures, notes = [], []
+
+    load0 = '%.2f' % os.getloadavg()[0]
+    if not os.path.exists(TIME):
+        sys.exit('%s is missing: apt-get install time' % TIME)
+    plugin = args.plugin or build_plugin()
+    if not os.path.exists(plugin):
+        sys.exit('no plugin at %s' % plugin)
+
+    os.makedirs(args.dir, exist_ok=True)
+    os.chmod(args.dir, 0o755)
+    caps, cap_info = {}, {}
+    if args.profile_only or args.linearity_only:
+        with open(saved, 'rb') as f:
+            ctx = pickle.load(f)
+        for key, kind, n in (('profile', 'mix', args.profile_packets), ('one', 'mix', 1),
+                             ('linscan-full', 'scan', args.profile_packets * 2),
+                             ('linscan-half', 'scan', args.profile_packets)):
+            ctx['caps'][key] = gen_captures.generate(args.dir, kind, n, quiet=True)
+        env = Env(plugin, args.tshark)
+        try:
+            if not env.check_loaded():
+                sys.exit('tshark did not load %s' % plugin)
+            if args.profile_only:
+                ctx['profile'] = profile(env, ctx['caps'], args.profile_packets, failures)
+            if ctx['profile']:
+                ctx['profile']['linearity'] = instruction_linearity(env, ctx['caps'], failures)
+            ctx['notes'] = [n for n in ctx['notes'] if not n.startswith('the profile was taken')]
+            if file_digest(plugin) != ctx.get('so_digest'):
+                ctx['notes'].append('the profile was taken on another build of the plugin than the '
+                                    'timings (sha256 %s… against %s…).' % (file_digest(plugin), ctx.get('so_digest')))
+        finally:
+            env.close()
+        with open(saved, 'wb') as f:
+            pickle.dump(ctx, f)
+        ctx['findings'] = read_findings()
+        text = report(ctx)
+        print(text)
+        if args.write:
+            write_report(text)
+        for f in failures:
+            log('  ' + f)
+        return 1 if failures else 0
+
+    def gen(key, kind, n):
+        path = gen_captures.capture_path(args.dir, kind, n)
+        if not os.path.exists(path):
+            log('generating %s' % path)
+        caps[key] = gen_captures.generate(args.dir, kind, n, quiet=True)
+        cap_info[caps[key]] = gen_captures.capture_info(caps[key])
+
+    half = packets // 2
+    gen('mix', 'mix', packets)
+    gen('scan-full', 'scan', packets)
+    gen('scan-half', 'scan', half)
+    gen('long-full', 'long', packets)
+    gen('long-half', 'long', half)
+    gen('sanity', 'mix', 2000)
+    if do_profile:
+        gen('profile', 'mix', args.profile_packets)
+        gen('one', 'mix', 1)
+        gen('linscan-full', 'scan', args.profile_packets * 2)
+        gen('linscan-half', 'scan', args.profile_packets)
+
+    env = Env(plugin, args.tshark)
+    try:
+        if not env.check_loaded():
+            sys.exit('tshark did not load %s (built for another Wireshark?)' % plugin)
+        log('%s; plugin %s; %s' % (env.version_line, plugin, 'with Lua' if env.has_lua else 'no Lua'))
+        if not env.has_lua:
+            notes.append('this tshark has no Lua: the Lua rows are skipped.')
+        has_streams, why = streams_report_exists(env, caps['sanity'])
+        if not has_streams:
+            notes.append('`-z tcplife,streams` is not in this build of the plugin (%s): its row is skipped.' % why)
+        sanity(env, caps, has_streams, failures)
+        sizes = struct_sizes(failures)
+
+        groups = [g for g in comparison_groups(env, caps, has_streams, env.lua) if not only or g.key in only]
+        scale = [g for g in scale_groups(caps) if not only or g.key in only]
+        for g in groups + scale:
+            log('%s (%d reps)' % (g.key, reps))
+            for v in g.variants:   # warm the page cache
+                cap = getattr(v, 'capture', None) or g.capture
+                with open(cap, 'rb') as f:
+                    while f.read(1 << 24):
+                        pass
+            run_group(env, g, reps, failures)
+
+        memory, linearity = None, {}
+        sc = {g.key: g for g in scale}
+        if 'scan' in sc and 'long' in sc:
+            s, l = sc['scan'], sc['long']
+            if all(v.samples for v in s.variants + l.variants):
+                per_packet = (l.by['tcplife-full'].rss - l.by['stock-full'].rss) * 1024 / cap_info[caps['long-full']]['packets']
+                per_stream = (s.by['tcplife-full'].rss - s.by['stock-full'].rss) * 1024 / cap_info[caps['scan-full']]['streams']
+                memory = {'per_packet': per_packet, 'per_stream': per_stream,
+                          'per_stream_own': per_stream - per_packet,
+                          'per_packet_own': per_packet - WS_NODE_BYTES}
+        for g in scale:
+            for who in ('stock', 'tcplife'):
+                f, h = g.by[who + '-full'], g.by[who + '-half']
+                if f.samples and h.samples:
+                    linearity['%s %s' % (g.key, who)] = f.wall / h.wall
+
+        prof = profile(env, caps, args.profile_packets, failures) if do_profile else None
+        if prof:
+            prof['linearity'] = instruction_linearity(env, caps, failures)
+
+        cap_desc = {
+            'mix': '%d packets, %d interleaved connections (handshakes, data both ways, 4-way/3-way/server '
+                   'closes, refused, unanswered, aborted, RST after close; HTTP and TLS)' % (
+                       cap_info[caps['mix']]['packets'], cap_info[caps['mix']]['streams']),
+            'scan': 'SYN scan, %d one-packet streams' % cap_info[caps['scan-full']]['packets'],
+            'long': 'one connection of %d packets (interactive TLS)' % cap_info[caps['long-full']]['packets'],
+        }
+        findings = read_findings()
+        ctx = {
+            'groups': groups, 'scale': scale, 'sizes': sizes, 'profile': prof, 'memory': memory,
+            'linearity': linearity, 'notes': notes, 'caps': caps, 'cap_info': cap_info, 'cap_desc': cap_desc,
+            'reps': reps, 'date': datetime.date.today().isoformat(), 'machine': machine_info(),
+            'ws': env.version_line, 'ws_version': env.ws_version, 'has_lua': env.has_lua,
+            'plugin_shown': plugin, 'digest': sources_digest(), 'so_digest': file_digest(plugin),
+            'dir': args.dir, 'findings': findings,
+            'tiny': args.tiny, 'load': (load0, '%.2f' % os.getloadavg()[0]),
+        }
+        if not args.tiny and not only:
+            with open(saved, 'wb') as f:
+                pickle.dump(ctx, f)
+        text = report(ctx)
+        print(text)
+        if args.write:
+            write_report(text)
+    finally:
+        env.close()
+    if failures:
+        log('FAILURES:')
+        for f in failures:
+            log('  ' + f)
+        return 1
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,19 @@
+/* sizeof.c - the sizes of tcplife's per-stream and per-packet state.
+ * Built and run by bench/run.py against plugin/core (no Wireshark needed):
+ *   cc -Iplugin -Iplugin/core bench/sizeof.c -o /tmp/tcplife-sizeof && /tmp/tcplife-sizeof
+ */
+#include <stdio.h>
+
+#include "tcplife_stream.h"
+
+int main(void)
+{
+    printf("tl_stream\t%zu\n", sizeof(tl_stream));
+    printf("tl_zeek\t%zu\n", sizeof(tl_zeek));
+    printf("tl_zeek_ep\t%zu\n", sizeof(tl_zeek_ep));
+    printf("tl_side\t%zu\n", sizeof(tl_side));
+    printf("tcplife_stream\t%zu\n", sizeof(tcplife_stream));
+    printf("tcplife_packet\t%zu\n", sizeof(tcplife_packet));
+    printf("tl_result\t%zu\n", sizeof(tl_result));
+    return 0;
+}
