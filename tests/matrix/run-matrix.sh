@@ -40,7 +40,7 @@ COPY_SRC=${TCPLIFE_COPY_SRC:-0}
 SRC_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 
 PACKAGES=(build-essential cmake pkg-config wireshark-dev libwireshark-dev
-          tshark libglib2.0-dev python3 util-linux)
+          tshark libglib2.0-dev python3 util-linux time)
 
 # sid's Release file can be past its Valid-Until on a stale mirror snapshot.
 APT_OPTS=(-o Acquire::Check-Valid-Until=false -o Acquire::Retries=3
