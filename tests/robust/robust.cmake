@@ -46,14 +46,9 @@ endfunction()
 
 set(robust_env ${TSHARK_ENV})
 if(TARGET tcplife_asan)
-    execute_process(COMMAND ${CMAKE_C_COMPILER} -print-file-name=libasan.so
-                    OUTPUT_VARIABLE robust_asan OUTPUT_STRIP_TRAILING_WHITESPACE)
-    execute_process(COMMAND ${CMAKE_C_COMPILER} -print-file-name=libubsan.so
-                    OUTPUT_VARIABLE robust_ubsan OUTPUT_STRIP_TRAILING_WHITESPACE)
-    get_filename_component(robust_asan ${robust_asan} REALPATH)
-    get_filename_component(robust_ubsan ${robust_ubsan} REALPATH)
+    # TCPLIFE_SANITIZER_PRELOAD: the runtimes found for sanitize.corpus.
     list(APPEND robust_env TCPLIFE_ASAN_PLUGIN=$<TARGET_FILE:tcplife_asan>
-                           TCPLIFE_SANITIZER_PRELOAD=${robust_asan}:${robust_ubsan})
+                           TCPLIFE_SANITIZER_PRELOAD=${TCPLIFE_SANITIZER_PRELOAD})
 
     tcplife_robust_test(robust.corrupt ENV ${robust_env}
         COMMAND ${ROBUST_DIR}/corrupt_captures.py corrupt ${robust_corrupt_options} ${all_captures})
