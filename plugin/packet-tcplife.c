@@ -18,9 +18,11 @@
 #include <epan/address.h>
 #include <epan/address_types.h>
 #include <epan/to_str.h>
+#include <wsutil/inet_addr.h>
 
 #include "core/tcplife_label.h"
 #include "tcplife_input.h"
+#include "tcplife_records.h"
 #include "tcplife_stream.h"
 #include "tcplife_taps.h"
 #include "tcplife_tree.h"
@@ -28,6 +30,7 @@
 static int proto_tcplife = TCPLIFE_ID_INIT;
 static dissector_handle_t tcplife_handle;
 static tcplife_pref_bool_t pref_info_column = TRUE;
+static tcplife_pref_bool_t pref_stream_summary = TRUE;
 
 /* Streams indexed by tcp.stream, which Wireshark numbers densely from 0.
  * File scope: opening another capture starts from nothing. */
@@ -101,15 +104,30 @@ static tl_segment segment_of(const tcplife_layer_facts *l, const tcplife_stream 
 }
 
 /* "address:port" ("[address]:port" for IPv6) of endpoint `which`: 0 is the
- * stream's first sender, 1 its peer (tcplife_stream.port). */
+ * stream's first sender, 1 its peer (tcplife_stream.port).  Into a caller's
+ * buffer: the tree shows it on every packet, and allocating costs more than
+ * formatting. */
+const char *tcplife_endpoint_format(const tcplife_stream *st, int which,
+                                    char buf[TCPLIFE_ENDPOINT_MAX])
+{
+    char addr[WS_INET6_ADDRSTRLEN];
+    address a;
+
+    if (st->addr_len == 0) {
+        snprintf(buf, TCPLIFE_ENDPOINT_MAX, "port %u", st->port[which]);
+        return buf;
+    }
+    set_address(&a, st->addr_len == 4 ? AT_IPv4 : AT_IPv6, st->addr_len, st->addr[which]);
+    address_to_str_buf(&a, addr, (int)sizeof addr);
+    snprintf(buf, TCPLIFE_ENDPOINT_MAX, st->addr_len == 4 ? "%s:%u" : "[%s]:%u", addr,
+             st->port[which]);
+    return buf;
+}
+
 const char *tcplife_endpoint_str(wmem_allocator_t *pool, const tcplife_stream *st, int which)
 {
-    address a;
-    if (st->addr_len == 0)
-        return wmem_strdup_printf(pool, "port %u", st->port[which]);
-    set_address(&a, st->addr_len == 4 ? AT_IPv4 : AT_IPv6, st->addr_len, st->addr[which]);
-    return wmem_strdup_printf(pool, st->addr_len == 4 ? "%s:%u" : "[%s]:%u",
-                              address_to_str(pool, &a), st->port[which]);
+    char buf[TCPLIFE_ENDPOINT_MAX];
+    return wmem_strdup(pool, tcplife_endpoint_format(st, which, buf));
 }
 
 uint32_t tcplife_stream_count(void)
@@ -140,45 +158,56 @@ static int analyse_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
             continue;
         tl_segment seg = segment_of(l, st, pinfo);
         seg.payload_cut = cut;
-        tcplife_packet *pkt = wmem_new(wmem_file_scope(), tcplife_packet);
-        pkt->stream = st;
-        pkt->result = tl_stream_update(&st->core, &seg);
-        p_add_proto_data(wmem_file_scope(), pinfo, proto_tcplife, (uint32_t)key, pkt);
+        tcplife_record rec = { .stream = st->index, .result = tl_stream_update(&st->core, &seg) };
+        tcplife_records_put(pinfo, proto_tcplife, key, &rec);
         facts[key++] = *l;
     }
     return key;
 }
 
-static void prefix_info_column(packet_info *pinfo, const tcplife_packet *pkts[], int n)
+static void prefix_info_column(packet_info *pinfo, const tcplife_packet pkts[], int n)
 {
     char label[TL_LABEL_MAX];
     /* Prepending the last layer first leaves the labels in layer order. */
     for (int i = n - 1; i >= 0; i--)
         col_prepend_fstr(pinfo->cinfo, COL_INFO, "%s ",
-                         tl_short_label(pkts[i]->result, label, sizeof label));
+                         tl_short_label(pkts[i].result, label, sizeof label));
+}
+
+/* What to draw: nothing but expert info into a tree nobody sees and no
+ * filter reads (the first pass of tshark -2, summary lines, taps), where
+ * building ~50 items per packet would be thrown away unread. */
+static enum tcplife_render render_mode(proto_tree *tree)
+{
+    if (!tree || !proto_field_is_referenced(tree, proto_tcplife))
+        return TCPLIFE_RENDER_EXPERT_ONLY;
+    return pref_stream_summary ? TCPLIFE_RENDER_FULL : TCPLIFE_RENDER_PACKET;
 }
 
 static int dissect_tcplife(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
     tcplife_layer_facts facts[TCPLIFE_MAX_LAYERS];
-    const tcplife_packet *pkts[TCPLIFE_MAX_LAYERS];
+    tcplife_record recs[TCPLIFE_MAX_LAYERS];
+    tcplife_packet pkts[TCPLIFE_MAX_LAYERS];
     tcplife_tap_info taps[TCPLIFE_MAX_LAYERS];
     bool first_pass = !PINFO_FD_VISITED(pinfo);
-    int n = 0;
 
     if (first_pass)
         analyse_frame(tvb, pinfo, tree, facts);
-    while (n < TCPLIFE_MAX_LAYERS &&
-           (pkts[n] = (const tcplife_packet *)p_get_proto_data(wmem_file_scope(), pinfo,
-                                                               proto_tcplife, (uint32_t)n)) != NULL)
-        n++;
+    int n = tcplife_records_get(pinfo, proto_tcplife, recs);
+    for (int i = 0; i < n; i++) {
+        /* Never NULL: a record's stream was created before it, in the same scope. */
+        pkts[i].stream = tcplife_stream_at(recs[i].stream);
+        pkts[i].result = recs[i].result;
+    }
     if (n == 0)
         return 0;
     if (pref_info_column && pinfo->cinfo)
         prefix_info_column(pinfo, pkts, n);
+    enum tcplife_render mode = render_mode(tree);
     for (int i = 0; i < n; i++) {
-        tcplife_tree_render(tree, tvb, pinfo, pkts[i]);
-        taps[i].pkt = pkts[i];
+        tcplife_tree_render(tree, tvb, pinfo, &pkts[i], mode);
+        taps[i].pkt = &pkts[i];
         taps[i].facts = first_pass ? &facts[i] : NULL;
     }
     tcplife_taps_queue(pinfo, taps, n);
@@ -189,6 +218,7 @@ static void tcplife_init(void)
 {
     streams = NULL;
     streams_cap = 0;
+    tcplife_records_reset();
     /* Priming fields forces full dissection of every packet, so ask only
      * when the protocol is enabled (--disable-protocol tcplife opts out). */
     if (proto_is_protocol_enabled(find_protocol_by_id(proto_tcplife)))
@@ -200,6 +230,7 @@ static void tcplife_cleanup(void)
     set_postdissector_wanted_hfids(tcplife_handle, NULL);
     streams = NULL;     /* the array and the streams were file-scoped */
     streams_cap = 0;
+    tcplife_records_reset();
 }
 
 void proto_register_tcplife(void)
@@ -215,6 +246,12 @@ void proto_register_tcplife(void)
                                    "Start the Info column with the short lifecycle label, "
                                    "e.g. [Handshake 2/3]",
                                    &pref_info_column);
+    prefs_register_bool_preference(module, "stream_summary", "Stream summary on every packet",
+                                   "Add the stream's summary (tcplife.stream.*) under every "
+                                   "annotated packet.  Off, packets carry only their own fields: "
+                                   "faster on large captures, but filters on tcplife.stream.* "
+                                   "match nothing",
+                                   &pref_stream_summary);
 
     tcplife_handle = register_dissector("tcplife", dissect_tcplife, proto_tcplife);
     register_postdissector(tcplife_handle);

@@ -1,9 +1,9 @@
-/* tcplife_stream.h - what the epan layer keeps per stream and per packet.
+/* tcplife_stream.h - what the epan layer keeps per stream, and what it renders per packet.
  *
  * A stream is one tcp.stream value: the core's state plus the endpoints,
- * which only the display needs.  A packet keeps 16 bytes per TCP layer: the
- * stream it belongs to and the core's verdict, computed once on the first
- * pass and rendered on every later visit.
+ * which only the display needs.  A packet's verdict is stored as a
+ * tcplife_record (tcplife_records.h) on the first pass; rendering and taps
+ * see it as a tcplife_packet, which joins the verdict to its stream.
  */
 #ifndef TCPLIFE_STREAM_H
 #define TCPLIFE_STREAM_H
@@ -24,8 +24,10 @@ typedef struct tcplife_stream {
     uint8_t   addr[2][16];
 } tcplife_stream;
 
+#define TCPLIFE_ENDPOINT_MAX 56     /* "[IPv6 address]:port" and its NUL */
+
 typedef struct tcplife_packet {
-    tcplife_stream *stream;
+    const tcplife_stream *stream;
     tl_result       result;
 } tcplife_packet;
 
@@ -35,6 +37,9 @@ uint32_t tcplife_stream_count(void);
 /* "address:port" ("[address]:port" for IPv6, "port N" without IP) of
  * endpoint `which`: 0 the stream's first sender, 1 its peer. */
 const char *tcplife_endpoint_str(wmem_allocator_t *pool, const tcplife_stream *st, int which);
+/* The same into buf; returns buf. */
+const char *tcplife_endpoint_format(const tcplife_stream *st, int which,
+                                    char buf[TCPLIFE_ENDPOINT_MAX]);
 const tcplife_stream *tcplife_stream_at(uint32_t index);
 
 #endif /* TCPLIFE_STREAM_H */

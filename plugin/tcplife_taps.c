@@ -34,15 +34,16 @@ void tcplife_taps_register(int proto)
 }
 
 /* tap_queue_packet() keeps only the pointer, and listeners run after the
- * whole frame was dissected, when the caller's (stack) info and facts are
- * gone: queue copies that live as long as the packet. */
+ * whole frame was dissected, when the caller's (stack) info, packet and
+ * facts are gone: queue copies that live as long as the packet. */
 void tcplife_taps_queue(packet_info *pinfo, const tcplife_tap_info *info, int n)
 {
     if (!have_tap_listener(tcplife_tap))
         return;
     for (int i = 0; i < n; i++) {
         tcplife_tap_info *copy = wmem_new(pinfo->pool, tcplife_tap_info);
-        copy->pkt = info[i].pkt;    /* file scope */
+        copy->pkt = (const tcplife_packet *)wmem_memdup(pinfo->pool, info[i].pkt,
+                                                        sizeof *info[i].pkt);
         copy->facts = info[i].facts
             ? (const tcplife_layer_facts *)wmem_memdup(pinfo->pool, info[i].facts,
                                                        sizeof *info[i].facts)

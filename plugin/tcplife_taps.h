@@ -5,7 +5,7 @@
  *       tshark -z tcplife,ladder[,STREAM...][,all]  a tcpdump-like ladder per stream
  *       Statistics > TCP Lifecycle (tshark: -z tcplife,table[,FILTER])  the streams table
  *   tcplife_taps_queue(pinfo, info, n)  queues one tcplife_tap_info per annotated TCP layer;
- *                                  it copies info[] and the facts, so they may live on the stack.
+ *                                  it copies info[], its packets and facts, so all may live on the stack.
  *
  * Listeners receive a const tcplife_tap_info *.  Its facts are the TCP header
  * as read on the first pass and NULL on revisits (tshark -2, the GUI), where

@@ -266,7 +266,7 @@ static proto_tree *add_subtree(proto_tree *t, int hf, int ett, tvbuff_t *tvb)
     return proto_item_add_subtree(ti, ett);
 }
 
-static void render_packet(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo, tl_result r)
+static void render_packet(proto_tree *t, tvbuff_t *tvb, tl_result r, const char *label)
 {
     uint8_t steps[2];
     int n = tl_result_steps(r, steps);
@@ -281,12 +281,8 @@ static void render_packet(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo, tl_r
     add_bool(t, hf_tcplife_retransmission, tvb, (r.flags & TL_R_RETRANSMISSION) != 0);
     if (r.phase == TL_PHASE_RESET)
         add_uint(t, hf_tcplife_reset_kind, tvb, tl_result_reset_kind(r));
-    if (proto_field_is_referenced(t, hf_tcplife_label)) {
-        char label[TL_LABEL_MAX];
-        GENERATED(proto_tree_add_string(t, hf_tcplife_label, tvb, 0, 0,
-                                        tl_label(r, label, sizeof label)));
-    }
-    (void)pinfo;
+    if (label)
+        GENERATED(proto_tree_add_string(t, hf_tcplife_label, tvb, 0, 0, label));
 }
 
 static void render_expert(proto_item *ti, packet_info *pinfo, tl_result r)
@@ -393,20 +389,23 @@ static void render_totals(proto_tree *t, tvbuff_t *tvb, const tl_stream *s)
     add_time(tt, hf_tcplife_stream_duration, tvb, s->last_time_ns - s->first_time_ns);
 }
 
-static void render_stream(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo, const tcplife_stream *st)
+static void add_endpoint(proto_tree *t, int hf, tvbuff_t *tvb, const tcplife_stream *st, int which)
+{
+    char buf[TCPLIFE_ENDPOINT_MAX];
+    /* Formatting an address costs more than the item: only when shown. */
+    if (proto_field_is_referenced(t, hf))
+        GENERATED(proto_tree_add_string(t, hf, tvb, 0, 0, tcplife_endpoint_format(st, which, buf)));
+}
+
+static void render_stream(proto_tree *t, tvbuff_t *tvb, const tcplife_stream *st)
 {
     const tl_stream *s = &st->core;
     int client = s->first_sender == TL_ROLE_CLIENT ? 0 : 1;
     proto_tree *sub = add_subtree(t, hf_tcplife_stream, ett_tcplife_stream, tvb);
 
     add_uint(sub, hf_tcplife_stream_index, tvb, st->index);
-    /* Formatting addresses costs more than the rest of the tree: only when shown. */
-    if (proto_field_is_referenced(sub, hf_tcplife_stream_client))
-        GENERATED(proto_tree_add_string(sub, hf_tcplife_stream_client, tvb, 0, 0,
-                                        tcplife_endpoint_str(pinfo->pool, st, client)));
-    if (proto_field_is_referenced(sub, hf_tcplife_stream_server))
-        GENERATED(proto_tree_add_string(sub, hf_tcplife_stream_server, tvb, 0, 0,
-                                        tcplife_endpoint_str(pinfo->pool, st, 1 - client)));
+    add_endpoint(sub, hf_tcplife_stream_client, tvb, st, client);
+    add_endpoint(sub, hf_tcplife_stream_server, tvb, st, 1 - client);
     add_bool(sub, hf_tcplife_stream_roles_inferred, tvb, s->roles_inferred);
     GENERATED(proto_tree_add_string(sub, hf_tcplife_stream_conn_state, tvb, 0, 0,
                                     tl_zeek_conn_state(&s->zeek)));
@@ -420,21 +419,47 @@ static void render_stream(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo, cons
     render_totals(sub, tvb, s);
 }
 
-void tcplife_tree_render(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo,
-                         const tcplife_packet *pkt)
+static bool has_expert(const tcplife_packet *pkt)
 {
-    char label[TL_LABEL_MAX];
+    tl_result r = pkt->result;
+    return (r.flags & (TL_R_RETRANSMISSION | TL_R_DATA_AFTER_FIN)) ||
+           (r.phase == TL_PHASE_RESET && tl_result_reset_kind(r) != TL_RK_AFTER_CLOSE) ||
+           (r.flags & TL_R_STREAM_START && pkt->stream->core.roles_inferred);
+}
+
+static void render_all_expert(proto_item *ti, packet_info *pinfo, const tcplife_packet *pkt)
+{
+    render_expert(ti, pinfo, pkt->result);
+    if (pkt->result.flags & TL_R_STREAM_START && pkt->stream->core.roles_inferred)
+        expert_add_info(pinfo, ti, &ei_tcplife_midstream);
+}
+
+void tcplife_tree_render(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo,
+                         const tcplife_packet *pkt, enum tcplife_render mode)
+{
+    char buf[TL_LABEL_MAX];
+    const char *label = NULL;
     tl_result r = pkt->result;
 
+    /* Expert info still needs an item to hang on (so that _ws.expert
+     * filters see it), but only on the packets that have some. */
+    if (mode == TCPLIFE_RENDER_EXPERT_ONLY && !has_expert(pkt))
+        return;
     proto_item *ti = proto_tree_add_item(tree, proto_tcplife_tree, tvb, 0, 0, ENC_NA);
     GENERATED(ti);
-    if (ti && PITEM_FINFO(ti))    /* a real item, not NULL or faked away by an invisible tree */
-        proto_item_append_text(ti, ", %s", tl_label(r, label, sizeof label));
+    if (mode == TCPLIFE_RENDER_EXPERT_ONLY) {
+        render_all_expert(ti, pinfo, pkt);
+        return;
+    }
     proto_tree *t = proto_item_add_subtree(ti, ett_tcplife);
-
-    render_packet(t, tvb, pinfo, r);
-    render_expert(ti, pinfo, r);
-    if (r.flags & TL_R_STREAM_START && pkt->stream->core.roles_inferred)
-        expert_add_info(pinfo, ti, &ei_tcplife_midstream);
-    render_stream(t, tvb, pinfo, pkt->stream);
+    bool label_field = proto_field_is_referenced(t, hf_tcplife_label);
+    /* The label is the item's text and tcplife.label: format it once. */
+    if ((ti && PITEM_FINFO(ti)) || label_field)
+        label = tl_label(r, buf, sizeof buf);
+    if (label && ti && PITEM_FINFO(ti))    /* a real item, not NULL or faked away */
+        proto_item_append_text(ti, ", %s", label);
+    render_packet(t, tvb, r, label_field ? label : NULL);
+    render_all_expert(ti, pinfo, pkt);
+    if (mode == TCPLIFE_RENDER_FULL)
+        render_stream(t, tvb, pkt->stream);
 }

@@ -1,8 +1,9 @@
 /* tcplife_tree.h - everything tcplife shows: fields, subtrees, expert info.
  *
  *   tcplife_tree_register(proto)   registers the hf, ett and ei arrays under proto.
- *   tcplife_tree_render(t, v, p, pkt)  adds one TCP layer's "TCP Lifecycle" tree
- *                                  (per-packet fields, then the stream summary) to t.
+ *   tcplife_tree_render(t, v, p, pkt, mode)  adds one TCP layer's "TCP Lifecycle" tree
+ *                                  (per-packet fields, then the stream summary) to t, or the
+ *                                  part of it that mode asks for.
  * Rendering reads only the stored packet record and its stream, never the
  * TCP fields, so it is the same on the first pass and on every revisit.
  */
@@ -13,8 +14,14 @@
 
 #include "tcplife_stream.h"
 
+enum tcplife_render {
+    TCPLIFE_RENDER_EXPERT_ONLY, /* expert info only (on a bare protocol item, if any) */
+    TCPLIFE_RENDER_PACKET,      /* the per-packet fields, no stream summary */
+    TCPLIFE_RENDER_FULL,        /* per-packet fields and the stream summary */
+};
+
 void tcplife_tree_register(int proto);
 void tcplife_tree_render(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo,
-                         const tcplife_packet *pkt);
+                         const tcplife_packet *pkt, enum tcplife_render mode);
 
 #endif /* TCPLIFE_TREE_H */

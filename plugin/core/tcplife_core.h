@@ -8,7 +8,8 @@
  *
  * Contract of every function, in one line each:
  *   tl_stream_init(s)             zeroes s; a zeroed tl_stream is a valid empty stream.
- *   tl_stream_update(s, seg)      classifies seg, advances s; total: every input has an outcome.
+ *   tl_stream_update(s, seg)      classifies seg, advances s; total: every input has an outcome,
+ *                                 whose phase is never TL_PHASE_NONE.
  *   tl_stream_handshake_kind(s)   the stream's handshake kind so far.
  *   tl_stream_teardown_kind(s)    the stream's teardown kind so far.
  *   tl_stream_teardown_initiator(s)  client, server, both, or none while no FIN was seen.
@@ -59,6 +60,7 @@ enum {
     TL_R_STREAM_START    = 0x02, /* the stream's first segment */
     TL_R_DATA_AFTER_FIN  = 0x04, /* payload beyond the sender's own FIN */
     TL_R_RESET_KIND_SHIFT = 4,   /* bits 4-5: this RST's tl_reset_kind */
+    TL_R_CALLER          = 0x80, /* never set by the core: free for the caller's bookkeeping */
 };
 
 /* What one packet does in its connection's life: 8 bytes, stored per packet. */

@@ -6,6 +6,7 @@
   check_capture.py fields CAPTURE EXPECTED.fields.tsv
   check_capture.py info CAPTURE EXPECTED.packets.tsv
   check_capture.py invariants CAPTURE...
+  check_capture.py modes CAPTURE EXPECTED.packets.tsv
 
 The plugin and Wireshark version come from TCPLIFE_PLUGIN and
 TCPLIFE_WS_VERSION (set by ctest).  Exit status 0 only when every check
@@ -236,6 +237,87 @@ def check_invariants(env, captures):
     return failures
 
 
+# ---- render modes: what tcplife still gives where it draws less -----------
+#
+# Into a tree nobody sees and no filter reads (summary lines, -q with taps,
+# the first pass of -2) tcplife adds only its expert info; with the
+# stream_summary preference off it adds no tcplife.stream.* subtree.  These
+# checks hold those shortcuts to the hand-checked packets file.
+
+def expected_experts(rows):
+    """The expert summaries LIFECYCLE.md asks for, counted from a packets file."""
+    counts = {}
+    for frame, sender, phase, steps, rexmit, label in (r[:6] for r in rows):
+        summary = None
+        if phase == "reset" and "connection refused" in label:
+            summary = "Connection refused"
+        elif phase == "reset" and "connection aborted" in label:
+            summary = "Connection aborted by RST"
+        elif phase == "teardown" and rexmit == "1":
+            summary = "FIN retransmitted"
+        elif phase == "handshake" and rexmit == "1" and steps in ("1", "2"):
+            summary = "SYN retransmitted" if steps == "1" else "SYN-ACK retransmitted"
+        if summary:
+            counts[summary] = counts.get(summary, 0) + 1
+    return counts
+
+
+def tcplife_experts(env, capture, two_pass):
+    """{summary: frequency} of tcplife's rows in tshark -q -z expert."""
+    out = env.read(capture, ["-q", "-z", "expert"], two_pass=two_pass).stdout
+    counts = {}
+    for line in out.splitlines():
+        cols = line.split(None, 3)
+        if len(cols) == 4 and cols[2] == "TCPLife" and cols[0].isdigit():
+            counts[cols[3]] = counts.get(cols[3], 0) + int(cols[0])
+    return counts
+
+
+def summary_frames(env, capture, display_filter, two_pass):
+    """Frame numbers of the summary lines a display filter keeps."""
+    out = env.read(capture, ["-Y", display_filter], two_pass=two_pass).stdout
+    return [line.split()[0] for line in out.splitlines() if line.strip()]
+
+
+def check_modes(env, capture, expected_path):
+    rows, _ = read_table(expected_path)
+    failures = []
+    want = {k: v for k, v in expected_experts(rows).items()}
+    resets = [r[0] for r in rows if r[2] == "reset"]
+    for two_pass in (False, True):
+        mode = "two-pass" if two_pass else "one-pass"
+        got = tcplife_experts(env, capture, two_pass)
+        got = {k: v for k, v in got.items() if k in want or k in (
+            "Connection refused", "Connection aborted by RST", "FIN retransmitted",
+            "SYN retransmitted", "SYN-ACK retransmitted")}
+        if got != want:
+            failures.append("%s -z expert: expected %s, got %s" % (mode, want, got))
+        have = summary_frames(env, capture, 'tcplife.phase == "reset"', two_pass)
+        if have != resets:
+            failures.append("%s -Y reset: expected frames %s, got %s" % (mode, resets, have))
+    # A per-stream filter in an invisible tree keeps the frames the visible
+    # tree (-T fields) shows with that value.
+    shown = fields(env, capture, ["frame.number", "tcplife.stream.conn_state"], two_pass=True)
+    for state in sorted({c[1] for c in shown if len(c) > 1 and c[1]}):
+        want_frames = [c[0] for c in shown if len(c) > 1 and c[1] == state]
+        have = summary_frames(env, capture, 'tcplife.stream.conn_state == "%s"' % state, True)
+        if have != want_frames:
+            failures.append("-2 -Y conn_state %s: expected %s, got %s" % (state, want_frames, have))
+    # Without the stream summary: the same phases, no tcplife.stream.* at all.
+    off = fields(env, capture, ["frame.number", "tcplife.phase", "tcplife.stream.conn_state"],
+                 extra=["-o", "tcplife.stream_summary:FALSE"])
+    phases = {c[0]: PHASES.get(c[1], c[1]) for c in off if len(c) > 1 and c[1]}
+    for row in rows:
+        if row[2] != "-" and phases.get(row[0]) != row[2]:
+            failures.append("stream_summary off, frame %s: phase %s, expected %s"
+                            % (row[0], phases.get(row[0]), row[2]))
+    if any(len(c) > 2 and c[2] for c in off):
+        failures.append("stream_summary off still shows tcplife.stream.conn_state")
+    if not want and not resets and not phases:
+        failures.append("nothing to check in %s" % expected_path)
+    return failures
+
+
 def main(argv):
     mode, args = argv[1], argv[2:]
     env = TsharkEnv(os.environ["TCPLIFE_PLUGIN"], os.environ["TCPLIFE_WS_VERSION"])
@@ -248,6 +330,8 @@ def main(argv):
             failures = check_info(env, args[0], args[1])
         elif mode == "fields":
             failures = check_fields(env, args[0], args[1])
+        elif mode == "modes":
+            failures = check_modes(env, args[0], args[1])
         elif mode == "invariants":
             failures = check_invariants(env, args)
         else:

@@ -1,0 +1,30 @@
+/* tcplife_records.h - what the first pass decided for each frame, by frame number.
+ *
+ * A frame's first annotated TCP layer is kept in a frame-indexed table of
+ * 12-byte records (the stream's tcp.stream and the core's 8-byte verdict),
+ * allocated in pages as frames arrive: no per-packet allocation and no
+ * per-packet Wireshark proto_data node.  Further layers of the same frame
+ * (tunnels, rare) go to p_add_proto_data.  Everything is file scope.
+ *
+ *   tcplife_records_reset()             forgets every record; call when file scope ends.
+ *   tcplife_records_put(p, k, rec)      stores rec as frame p->num's k-th annotated layer (k < TCPLIFE_MAX_LAYERS).
+ *   tcplife_records_get(p, out)         copies frame p->num's records into out[], returns how many (0: none).
+ */
+#ifndef TCPLIFE_RECORDS_H
+#define TCPLIFE_RECORDS_H
+
+#include <epan/packet.h>
+
+#include "core/tcplife_core.h"
+#include "tcplife_input.h"
+
+typedef struct tcplife_record {
+    uint32_t  stream;     /* tcp.stream */
+    tl_result result;     /* result.phase is never TL_PHASE_NONE in a stored record */
+} tcplife_record;
+
+void tcplife_records_reset(void);
+void tcplife_records_put(packet_info *pinfo, int proto, int k, const tcplife_record *rec);
+int tcplife_records_get(packet_info *pinfo, int proto, tcplife_record out[TCPLIFE_MAX_LAYERS]);
+
+#endif /* TCPLIFE_RECORDS_H */
