@@ -13,7 +13,7 @@ int main(void)
     printf("tl_zeek_ep\t%zu\n", sizeof(tl_zeek_ep));
     printf("tl_side\t%zu\n", sizeof(tl_side));
     printf("tcplife_stream\t%zu\n", sizeof(tcplife_stream));
-    printf("tcplife_packet\t%zu\n", sizeof(tcplife_packet));
+    printf("tcplife_record\t%zu\n", sizeof(tcplife_record));
     printf("tl_result\t%zu\n", sizeof(tl_result));
     return 0;
 }

@@ -15,10 +15,6 @@
 #include <epan/packet.h>
 #include <epan/prefs.h>
 #include <epan/proto_data.h>
-#include <epan/address.h>
-#include <epan/address_types.h>
-#include <epan/to_str.h>
-#include <wsutil/inet_addr.h>
 
 #include "core/tcplife_label.h"
 #include "tcplife_input.h"
@@ -32,41 +28,6 @@ static dissector_handle_t tcplife_handle;
 static tcplife_pref_bool_t pref_info_column = TRUE;
 static tcplife_pref_bool_t pref_stream_summary = TRUE;
 
-/* Streams indexed by tcp.stream, which Wireshark numbers densely from 0.
- * File scope: opening another capture starts from nothing. */
-static tcplife_stream **streams;
-static uint32_t streams_cap;
-
-static tcplife_stream *stream_new(uint32_t index, const tcplife_layer_facts *l)
-{
-    tcplife_stream *st = wmem_new0(wmem_file_scope(), tcplife_stream);
-    tl_stream_init(&st->core);
-    st->index = index;
-    st->port[0] = l->srcport;
-    st->port[1] = l->dstport;
-    st->addr_len = l->addr_len;
-    memcpy(st->addr[0], l->src, sizeof st->addr[0]);
-    memcpy(st->addr[1], l->dst, sizeof st->addr[1]);
-    return st;
-}
-
-static tcplife_stream *stream_get(uint32_t index, const tcplife_layer_facts *l)
-{
-    if (index >= streams_cap) {
-        uint32_t cap = streams_cap ? streams_cap : 1024;
-        while (cap <= index && cap < UINT32_MAX / 2)
-            cap *= 2;
-        if (cap <= index)
-            return NULL;
-        streams = (tcplife_stream **)wmem_realloc(wmem_file_scope(), streams, cap * sizeof *streams);
-        memset(streams + streams_cap, 0, (cap - streams_cap) * sizeof *streams);
-        streams_cap = cap;
-    }
-    if (!streams[index])
-        streams[index] = stream_new(index, l);
-    return streams[index];
-}
-
 /* Direction by ports; by address only when both ports are equal. */
 static bool from_first_sender(const tcplife_stream *st, const tcplife_layer_facts *l)
 {
@@ -74,7 +35,7 @@ static bool from_first_sender(const tcplife_stream *st, const tcplife_layer_fact
         return false;
     if (st->port[0] != st->port[1] || st->addr_len == 0 || l->addr_len != st->addr_len)
         return true;
-    return memcmp(l->src, st->addr[0], st->addr_len) == 0;
+    return memcmp(l->src, tcplife_stream_addr(st, 0), st->addr_len) == 0;
 }
 
 static tl_segment segment_of(const tcplife_layer_facts *l, const tcplife_stream *st,
@@ -103,43 +64,6 @@ static tl_segment segment_of(const tcplife_layer_facts *l, const tcplife_stream 
     return seg;
 }
 
-/* "address:port" ("[address]:port" for IPv6) of endpoint `which`: 0 is the
- * stream's first sender, 1 its peer (tcplife_stream.port).  Into a caller's
- * buffer: the tree shows it on every packet, and allocating costs more than
- * formatting. */
-const char *tcplife_endpoint_format(const tcplife_stream *st, int which,
-                                    char buf[TCPLIFE_ENDPOINT_MAX])
-{
-    char addr[WS_INET6_ADDRSTRLEN];
-    address a;
-
-    if (st->addr_len == 0) {
-        snprintf(buf, TCPLIFE_ENDPOINT_MAX, "port %u", st->port[which]);
-        return buf;
-    }
-    set_address(&a, st->addr_len == 4 ? AT_IPv4 : AT_IPv6, st->addr_len, st->addr[which]);
-    address_to_str_buf(&a, addr, (int)sizeof addr);
-    snprintf(buf, TCPLIFE_ENDPOINT_MAX, st->addr_len == 4 ? "%s:%u" : "[%s]:%u", addr,
-             st->port[which]);
-    return buf;
-}
-
-const char *tcplife_endpoint_str(wmem_allocator_t *pool, const tcplife_stream *st, int which)
-{
-    char buf[TCPLIFE_ENDPOINT_MAX];
-    return wmem_strdup(pool, tcplife_endpoint_format(st, which, buf));
-}
-
-uint32_t tcplife_stream_count(void)
-{
-    return streams_cap;
-}
-
-const tcplife_stream *tcplife_stream_at(uint32_t index)
-{
-    return index < streams_cap ? streams[index] : NULL;
-}
-
 /* First pass: classify each usable TCP layer and store its record.  The
  * usable layers' facts are compacted into facts[0..n-1], in record order. */
 static int analyse_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
@@ -153,7 +77,7 @@ static int analyse_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
 
     for (int i = 0; i < n; i++) {
         const tcplife_layer_facts *l = &facts[i];
-        tcplife_stream *st = l->usable ? stream_get(l->stream, l) : NULL;
+        tcplife_stream *st = l->usable ? tcplife_stream_get(l->stream, l) : NULL;
         if (!st)
             continue;
         tl_segment seg = segment_of(l, st, pinfo);
@@ -216,8 +140,7 @@ static int dissect_tcplife(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
 
 static void tcplife_init(void)
 {
-    streams = NULL;
-    streams_cap = 0;
+    tcplife_streams_reset();
     tcplife_records_reset();
     /* Priming fields forces full dissection of every packet, so ask only
      * when the protocol is enabled (--disable-protocol tcplife opts out). */
@@ -228,8 +151,7 @@ static void tcplife_init(void)
 static void tcplife_cleanup(void)
 {
     set_postdissector_wanted_hfids(tcplife_handle, NULL);
-    streams = NULL;     /* the array and the streams were file-scoped */
-    streams_cap = 0;
+    tcplife_streams_reset();    /* both were file-scoped */
     tcplife_records_reset();
 }
 

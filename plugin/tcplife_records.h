@@ -15,13 +15,8 @@
 
 #include <epan/packet.h>
 
-#include "core/tcplife_core.h"
 #include "tcplife_input.h"
-
-typedef struct tcplife_record {
-    uint32_t  stream;     /* tcp.stream */
-    tl_result result;     /* result.phase is never TL_PHASE_NONE in a stored record */
-} tcplife_record;
+#include "tcplife_stream.h"
 
 void tcplife_records_reset(void);
 void tcplife_records_put(packet_info *pinfo, int proto, int k, const tcplife_record *rec);

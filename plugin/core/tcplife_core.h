@@ -77,30 +77,33 @@ static inline enum tl_reset_kind tl_result_reset_kind(tl_result r)
     return (enum tl_reset_kind)((r.flags >> TL_R_RESET_KIND_SHIFT) & 3);
 }
 
-/* One side of the connection, as the lifecycle rules need it. */
+/* One side of the connection, as the lifecycle rules need it.  Ordered and
+ * bit-packed to 32 bytes: the epan layer keeps one tl_stream per tcp.stream,
+ * a million of them in a SYN scan. */
 typedef struct tl_side {
+    uint64_t   bytes;          /* payload bytes sent */
     uint32_t   synack_seq;     /* sequence number of this side's latest SYN-ACK */
     uint32_t   fin_seq;        /* sequence number of this side's FIN (seq + payload) */
     uint32_t   packets;
-    uint64_t   bytes;          /* payload bytes sent */
     uint32_t   syn_data;       /* payload of this side's first SYN or SYN-ACK (Fast Open) */
     tl_options opts;           /* offered in this side's first SYN or SYN-ACK */
     uint8_t    fin_step;       /* 1 or 3 once this side sent a FIN, else 0 */
-    bool       sent_syn;       /* a SYN without ACK */
-    bool       sent_synack;
-    bool       sent_hs_ack;    /* step 3 */
-    bool       acked_synack;   /* a non-SYN packet acknowledged the peer's latest SYN-ACK */
-    bool       acked_fin;      /* a packet acknowledged the peer's FIN */
-    bool       opts_seen;
+    bool       sent_syn : 1;   /* a SYN without ACK */
+    bool       sent_synack : 1;
+    bool       sent_hs_ack : 1;  /* step 3 */
+    bool       acked_synack : 1; /* a non-SYN packet acknowledged the peer's latest SYN-ACK */
+    bool       acked_fin : 1;    /* a packet acknowledged the peer's FIN */
+    bool       opts_seen : 1;
 } tl_side;
 
-/* Per-stream state.  Index sides by enum tl_role - 1 (0 client, 1 server). */
+/* Per-stream state.  Index sides by enum tl_role - 1 (0 client, 1 server).
+ * Ordered widest first, flags as bits: see tl_side. */
 typedef struct tl_stream {
     tl_side  side[2];
     int64_t  first_time_ns, last_time_ns;
     int64_t  syn_time_ns, synack_time_ns, hs_ack_time_ns; /* last SYN / SYN-ACK before step 3 */
-    uint32_t first_frame, last_frame;
     int64_t  fin_time_ns, close_time_ns; /* first FIN; both FINs acknowledged */
+    uint32_t first_frame, last_frame;
     uint32_t hs_frame[3];      /* first frame of handshake steps 1-3 */
     uint32_t td_frame[4];      /* first frame of teardown steps 1-4 */
     uint32_t reset_frame;      /* the stream's first RST */
@@ -108,14 +111,15 @@ typedef struct tl_stream {
     uint32_t phase_packets[5]; /* indexed by enum tl_phase */
     uint8_t  hs_seen;          /* bit n-1: handshake step n seen */
     uint8_t  td_seen;          /* bit n-1: teardown step n seen */
-    bool     syn_timed, synack_timed; /* syn_time_ns / synack_time_ns are set */
     uint8_t  first_sender;     /* enum tl_role of the first segment's sender; 0: empty */
-    bool     roles_inferred;
     uint8_t  reset_kind;       /* enum tl_reset_kind of the first RST */
     uint8_t  reset_sender;     /* enum tl_role */
-    bool     steps23_together; /* one packet carried teardown steps 2 and 3 */
-    bool     second_fin_acked_first; /* the second side's first FIN acknowledged the first FIN */
-    bool     rst_between_fins; /* a RST came after one FIN and before the second */
+    bool     syn_timed : 1;    /* syn_time_ns is set */
+    bool     synack_timed : 1; /* synack_time_ns is set */
+    bool     roles_inferred : 1;
+    bool     steps23_together : 1;       /* one packet carried teardown steps 2 and 3 */
+    bool     second_fin_acked_first : 1; /* the second side's first FIN acknowledged the first FIN */
+    bool     rst_between_fins : 1;       /* a RST came after one FIN and before the second */
     tl_zeek  zeek;             /* Zeek's conn_state / history bookkeeping */
 } tl_stream;
 
