@@ -53,10 +53,13 @@ TARGET_RSS = 1.05         # peak memory
 TARGET_STREAM_BYTES = 256
 TARGET_PACKET_BYTES = 16  # tcplife's own, on top of Wireshark's per-packet data node
 TARGET_LUA = 10.0         # Lua's added time / tcplife's added time
-# Wireshark's per-packet data node that p_add_proto_data() adds: a 16-byte
-# proto_data_t from the file-scope wmem block allocator (8-byte chunk
-# header) plus a 16-byte GSList link.
+# Wireshark's per-packet data node that p_add_proto_data() would add (a
+# 16-byte proto_data_t with its 8-byte wmem chunk header and a 16-byte GSList
+# link).  tcplife keeps a frame's first TCP layer in its own frame-indexed
+# table (plugin/tcplife_records.c) and uses no such node, so all of the
+# per-packet ΔRSS is its own.
 WS_NODE_BYTES = 16 + 8 + 16
+SUMMARY_OFF = ['-o', 'tcplife.stream_summary:FALSE']
 
 
 def log(*a):
@@ -182,11 +185,13 @@ def comparison_groups(env, caps, has_streams, lua_script):
               Variant('tcplife', fields_args(extra, 'tcp.stream', 'tcplife.phase'))]
         if env.has_lua:
             vs.append(Variant('lua', fields_args(extra + OFF + lua, 'tcp.stream', 'tcp_phase.phase')))
+        vs.append(Variant('nosummary', fields_args(extra + SUMMARY_OFF, 'tcp.stream', 'tcplife.phase')))
         if key == 'fields1':
             vs.append(Variant('noplugin', fields_args(extra, 'tcp.stream'), plugin=False))
         groups.append(Group(key, title, mix, vs))
     groups.append(Group('verbose', 'full tree, `-V`', mix,
-                        [Variant('stock', OFF + ['-V']), Variant('tcplife', ['-V'])]))
+                        [Variant('stock', OFF + ['-V']), Variant('tcplife', ['-V']),
+                         Variant('nosummary', SUMMARY_OFF + ['-V'])]))
     if has_streams:
         groups.append(Group('streams', 'streams report, `-q -z tcplife,streams` vs `-q -z conv,tcp`', mix,
                             [Variant('stock', OFF + ['-q', '-z', 'conv,tcp']),
@@ -214,7 +219,8 @@ def scale_groups(caps):
     return groups
 
 
-VARIANT_NAMES = {'stock': 'stock', 'tcplife': '**tcplife**', 'lua': 'Lua', 'noplugin': 'no plugin'}
+VARIANT_NAMES = {'stock': 'stock', 'tcplife': '**tcplife**', 'lua': 'Lua', 'noplugin': 'no plugin',
+                 'nosummary': 'tcplife, `stream_summary` off'}
 
 
 def shown_command(v, capture):
@@ -461,10 +467,11 @@ def instruction_modes(env):
     lua = ['-X', 'lua_script:' + env.lua]
     modes = {
         'fields1': {'stock': fields_args(OFF, 'tcp.stream'),
-                    'tcplife': fields_args([], 'tcp.stream', 'tcplife.phase')},
+                    'tcplife': fields_args([], 'tcp.stream', 'tcplife.phase'),
+                    'nosummary': fields_args(SUMMARY_OFF, 'tcp.stream', 'tcplife.phase')},
         'fields2': {'stock': fields_args(['-2'] + OFF, 'tcp.stream'),
                     'tcplife': fields_args(['-2'], 'tcp.stream', 'tcplife.phase')},
-        'verbose': {'stock': OFF + ['-V'], 'tcplife': ['-V']},
+        'verbose': {'stock': OFF + ['-V'], 'tcplife': ['-V'], 'nosummary': SUMMARY_OFF + ['-V']},
         'summary': {'stock': OFF, 'tcplife': []},
         'conv': {'stock': OFF + ['-q', '-z', 'conv,tcp'], 'tcplife': ['-q', '-z', 'conv,tcp']},
     }
@@ -648,6 +655,12 @@ def report(ctx):
     for g, t in ((f1, TARGET_FIELDS), (f2, TARGET_FIELDS), (vb, TARGET_VERBOSE)):
         if g and g.by['stock'].wall and g.by['tcplife'].wall:
             time_row('%s: time ≤ %.2fx stock' % (g.title, t), g, g.key, t)
+    for g, t in ((f1, TARGET_FIELDS), (f2, TARGET_FIELDS), (vb, TARGET_VERBOSE)):
+        ns = g.by.get('nosummary') if g else None
+        if ns and ns.cpu and g.by['stock'].cpu:
+            rc = ratio(ns.cpu, g.by['stock'].cpu)
+            trow('%s, `-o tcplife.stream_summary:FALSE` (not the default): time ≤ %.2fx stock'
+                 % (g.title, t), rc, t, '%s CPU (%s wall)' % (fmt_ratio(rc), fmt_ratio(ratio(ns.wall, g.by['stock'].wall))))
     rss_rows = []
     for g in [x for x in (f1, f2, vb) if x]:
         rss_rows.append(('mix, ' + g.title, ratio(g.by['tcplife'].rss, g.by['stock'].rss)))
@@ -664,8 +677,8 @@ def report(ctx):
              % (mem['per_stream_own'], mem['per_stream'], sizes.get('tcplife_stream', 0)))
         trow('per-packet ≤ %d B + Wireshark\'s per-packet data node (~%d B)' % (TARGET_PACKET_BYTES, WS_NODE_BYTES),
              mem['per_packet_own'], TARGET_PACKET_BYTES,
-             '%.0f B/packet ΔRSS, so ~%.0f B of tcplife\'s own; sizeof(tcplife_packet) = %d B'
-             % (mem['per_packet'], mem['per_packet_own'], sizes.get('tcplife_packet', 0)))
+             '%.1f B/packet ΔRSS, all of it tcplife\'s own (no Wireshark data node); sizeof(tcplife_record) = %d B'
+             % (mem['per_packet'], sizes.get('tcplife_record', 0)))
     lin = linearity(scale)
     il = prof.get('linearity') if prof else None
     if il:
@@ -773,10 +786,10 @@ def report(ctx):
           '(sizeof(tcplife_stream) = %d B + an 8-byte wmem chunk header + the 8-byte slot in the '
           'stream index array, which doubles as it grows).' % (
               mem['per_stream'], mem['per_packet'], mem['per_stream_own'], sizes.get('tcplife_stream', 0)))
-        w('- Per packet (one connection): ΔRSS **%.1f B per packet**: Wireshark\'s per-packet data node '
-          '(~%d B: proto_data_t 16 B + chunk header 8 B + GSList link 16 B) and tcplife\'s own ~%.0f B '
-          '(sizeof(tcplife_packet) = %d B + its 8-byte chunk header).' % (
-              mem['per_packet'], WS_NODE_BYTES, mem['per_packet_own'], sizes.get('tcplife_packet', 0)))
+        w('- Per packet (one connection): ΔRSS **%.1f B per packet**: tcplife\'s frame-indexed record '
+          '(sizeof(tcplife_record) = %d B, in pages of 4096) and no Wireshark per-packet data node '
+          '(which would add ~%d B: proto_data_t 16 B + chunk header 8 B + GSList link 16 B).' % (
+              mem['per_packet'], sizes.get('tcplife_record', 0), WS_NODE_BYTES))
     if sizes:
         w('- `sizeof` (bench/sizeof.c against plugin/core): ' +
           ', '.join('%s %d B' % kv for kv in sizes.items()))
@@ -831,6 +844,9 @@ def report(ctx):
                     titles.get(mode, mode), v['stock'], v['tcplife'], v['tcplife'] / v['stock'],
                     '%.0f' % lua if lua else '—',
                     '%.2fx' % ((lua - v['stock']) / (v['tcplife'] - v['stock'])) if lua else '—'))
+                if v.get('nosummary'):
+                    w('| %s, `stream_summary` off | %.0f | %.0f | **%.2fx** | — | — |' % (
+                        titles.get(mode, mode), v['stock'], v['nosummary'], v['nosummary'] / v['stock']))
             w('')
         bd = prof.get('breakdown')
         if bd:
@@ -1080,7 +1096,7 @@ def main():
                 per_stream = (s.by['tcplife-full'].rss - s.by['stock-full'].rss) * 1024 / cap_info[caps['scan-full']]['streams']
                 memory = {'per_packet': per_packet, 'per_stream': per_stream,
                           'per_stream_own': per_stream - per_packet,
-                          'per_packet_own': per_packet - WS_NODE_BYTES}
+                          'per_packet_own': per_packet}
         for g in scale:
             for who in ('stock', 'tcplife'):
                 f, h = g.by[who + '-full'], g.by[who + '-half']
