@@ -81,6 +81,14 @@ typedef bool tcplife_pref_bool_t;
 typedef gboolean tcplife_pref_bool_t;
 #endif
 
+/* tvb_get_guint8() is deprecated from 4.4 (an error under -Werror), and its
+ * replacement tvb_get_uint8() does not exist before. */
+#if TCPLIFE_WS_AT_LEAST(4, 4)
+#define tcplife_tvb_get_u8 tvb_get_uint8
+#else
+#define tcplife_tvb_get_u8 tvb_get_guint8
+#endif
+
 /* wmem_foreach_func, the wmem_tree_foreach() callback, returns gboolean in
  * 4.0 and bool from 4.2.  (wmem_map_foreach() takes glib's GHFunc, which
  * returns void, in every version; wmem_map_foreach_remove() is 4.2+.) */
