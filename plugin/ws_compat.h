@@ -196,11 +196,11 @@ tcplife_fi_bytes(const field_info *fi, size_t *len)
  * hfids are primed on the FIRST pass only.  On later passes (tshark -2,
  * the GUI re-dissecting a clicked packet) a field may be absent because it
  * was faked, so compute on the first pass (!PINFO_FD_VISITED(pinfo)) and
- * keep the results with p_add_proto_data(wmem_file_scope(), ...).
+ * keep the results in file scope (tcplife_records.c).
  *
  * Look the ids up in the handoff routine, when every protocol is
- * registered.  tcp.options.sack_perm and tcp.options.tfo are protocols
- * (FT_PROTOCOL), not fields, but have an hf id all the same.
+ * registered.  A protocol ("tcp") has an hf id like any field and can be
+ * wanted too: its field_info locates the protocol's bytes.
  */
 static inline int
 tcplife_want_field(GArray *wanted, const char *abbrev)
