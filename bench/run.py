@@ -783,8 +783,8 @@ def report(ctx):
     if mem:
         w('- Per stream (SYN scan, one packet per stream): ΔRSS %.0f B/stream; minus the per-packet '
           'share measured on the long connection (%.0f B) leaves **%.0f B per stream** '
-          '(sizeof(tcplife_stream) = %d B + an 8-byte wmem chunk header + the 8-byte slot in the '
-          'stream index array, which doubles as it grows).' % (
+          '(sizeof(tcplife_stream) = %d B; streams live by value in pages of 256 indexed by '
+          '`tcp.stream`, with no allocation header or pointer per stream).' % (
               mem['per_stream'], mem['per_packet'], mem['per_stream_own'], sizes.get('tcplife_stream', 0)))
         w('- Per packet (one connection): ΔRSS **%.1f B per packet**: tcplife\'s frame-indexed record '
           '(sizeof(tcplife_record) = %d B, in pages of 4096) and no Wireshark per-packet data node '
@@ -870,10 +870,10 @@ def report(ctx):
         rows = [
             ('`dissect_tcplife` (all of tcplife\'s own code)', d['dissect_tcplife']),
             ('… `tcplife_tree_render` (tree items, labels, endpoint strings)', d['tcplife_tree_render']),
-            ('… `tcplife_input_gather` (reading the primed TCP/IP fields)', d['tcplife_input_gather']),
+            ('… `tcplife_input_gather` (the 6 primed fields and the TCP header bytes)', d['tcplife_input_gather']),
             ('… `tl_stream_update` (the state machine and Zeek model)', d['tl_stream_update']),
-            ('… `p_add_proto_data` / `p_get_proto_data`', d['p_add_proto_data'] + d['p_get_proto_data']),
-            ('other dissection: the 18 primed TCP/IP fields become real, indexed items', other_dissect),
+            ('… `p_add_proto_data` / `p_get_proto_data` (tcplife uses them only for a frame\'s second TCP layer)', d['p_add_proto_data'] + d['p_get_proto_data']),
+            ('other dissection: the 6 primed fields become real, indexed items (and force a tree where tshark would build none)', other_dissect),
             ('tshark `write_fields_proto_tree` walking tcplife\'s extra tree nodes', d['write_fields_proto_tree']),
             ('`epan_dissect_reset` freeing them', d['epan_dissect_reset']),
         ]
