@@ -100,12 +100,15 @@ static void prefix_info_column(packet_info *pinfo, const tcplife_packet pkts[], 
 
 /* What to draw: nothing but expert info into a tree nobody sees and no
  * filter reads (the first pass of tshark -2, summary lines, taps), where
- * building ~50 items per packet would be thrown away unread. */
+ * building ~50 items per packet would be thrown away unread; the stream
+ * summary only when shown, or read by a filter. */
 static enum tcplife_render render_mode(proto_tree *tree)
 {
     if (!tree || !proto_field_is_referenced(tree, proto_tcplife))
         return TCPLIFE_RENDER_EXPERT_ONLY;
-    return pref_stream_summary ? TCPLIFE_RENDER_FULL : TCPLIFE_RENDER_PACKET;
+    if (pref_stream_summary && tcplife_tree_stream_wanted(tree))
+        return TCPLIFE_RENDER_FULL;
+    return TCPLIFE_RENDER_PACKET;
 }
 
 static int dissect_tcplife(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)

@@ -219,6 +219,22 @@ void tcplife_tree_register(int proto)
     expert_register_field_array(expert_register_protocol(proto), ei, array_length(ei));
 }
 
+/* Whether anything reads the stream summary.  A visible tree shows it; in
+ * an invisible one (a display filter in the GUI's packet list, tshark -Y
+ * without -V) only a referenced tcplife.stream.* field needs it, and
+ * building ~38 faked items per packet for nobody costs more than asking. */
+bool tcplife_tree_stream_wanted(proto_tree *tree)
+{
+    if (!tree)
+        return false;
+    if (PTREE_DATA(tree)->visible)
+        return true;
+    for (size_t i = 0; i < array_length(hf_stream); i++)
+        if (proto_field_is_referenced(tree, *hf_stream[i].p_id))
+            return true;
+    return false;
+}
+
 /* ---- rendering --------------------------------------------------------- */
 
 static nstime_t ns_to_nstime(int64_t ns)

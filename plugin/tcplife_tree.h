@@ -21,6 +21,8 @@ enum tcplife_render {
 };
 
 void tcplife_tree_register(int proto);
+/* Whether a visible tree or a referenced tcplife.stream.* field needs the stream summary. */
+bool tcplife_tree_stream_wanted(proto_tree *tree);
 void tcplife_tree_render(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo,
                          const tcplife_packet *pkt, enum tcplife_render mode);
 
