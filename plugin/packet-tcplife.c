@@ -14,7 +14,6 @@
 
 #include <epan/packet.h>
 #include <epan/prefs.h>
-#include <epan/proto_data.h>
 
 #include "core/tcplife_label.h"
 #include "tcplife_input.h"

@@ -4,11 +4,8 @@
  */
 #include "tcplife_tree.h"
 
-#include <epan/address.h>
-#include <epan/address_types.h>
 #include <epan/expert.h>
 #include <epan/proto.h>
-#include <epan/to_str.h>
 
 #include "core/tcplife_label.h"
 #include "ws_compat.h"
