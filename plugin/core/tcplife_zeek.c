@@ -459,7 +459,7 @@ static void set_partial_status(tl_zeek *z, int side, zk_flags f)
     }
 }
 
-static uint64_t relative_ack(tl_zeek *z, tl_zeek_ep *peer, zk_flags f, uint32_t ack)
+static uint64_t relative_ack(tl_zeek_ep *peer, zk_flags f, uint32_t ack)
 {
     bool underflow = false;
     uint64_t rel;
@@ -473,7 +473,6 @@ static uint64_t relative_ack(tl_zeek *z, tl_zeek_ep *peer, zk_flags f, uint32_t 
         return 0;
     if (!f.rst)
         update_ack_seq(peer, ack);      /* RST acks are not trusted */
-    (void)z;
     return rel;
 }
 
@@ -504,7 +503,7 @@ void tl_zeek_update(tl_zeek *z, const tl_zeek_segment *seg)
             ep->fin_cnt++;
         ep->fin_seq = rel_seq + seg_len;
     }
-    uint64_t rel_ack = f.ack ? relative_ack(z, peer, f, seg->ack) : 0;
+    uint64_t rel_ack = f.ack ? relative_ack(peer, f, seg->ack) : 0;
 
     update_last_seq(z, side, past, f, seg->len);
     update_state_machine(z, side, f, seg->seq, seg->len);
@@ -550,7 +549,7 @@ static bool history_is_syn_then_rst(const char *h)
     return false;
 }
 
-const char *tl_zeek_conn_state(const tl_zeek *z)
+enum tl_conn_state tl_zeek_conn_state(const tl_zeek *z)
 {
     const tl_zeek_ep *o = &z->ep[0], *r = &z->ep[1];
     bool o_inactive = o->state == ZK_INACTIVE || o->state == ZK_PARTIAL;
@@ -559,25 +558,25 @@ const char *tl_zeek_conn_state(const tl_zeek *z)
     if (r->state == ZK_RESET) {
         if (o->state == ZK_SYN_SENT || o->state == ZK_SYN_ACK_SENT ||
             (o->state == ZK_RESET && ep_size(o, r) == 0 && ep_size(r, o) == 0))
-            return "REJ";
-        return o_inactive ? "RSTRH" : "RSTR";
+            return TL_CS_REJ;
+        return o_inactive ? TL_CS_RSTRH : TL_CS_RSTR;
     }
     if (o->state == ZK_RESET) {
         if (r_inactive)
-            return history_is_syn_then_rst(z->history) ? "RSTOS0" : "OTH";
-        return "RSTO";
+            return history_is_syn_then_rst(z->history) ? TL_CS_RSTOS0 : TL_CS_OTH;
+        return TL_CS_RSTO;
     }
     if (r->state == ZK_CLOSED && o->state == ZK_CLOSED)
-        return "SF";
+        return TL_CS_SF;
     if (o->state == ZK_CLOSED)
-        return r_inactive ? "SH" : "S2";
+        return r_inactive ? TL_CS_SH : TL_CS_S2;
     if (r->state == ZK_CLOSED)
-        return o_inactive ? "SHR" : "S3";
+        return o_inactive ? TL_CS_SHR : TL_CS_S3;
     if (o->state == ZK_SYN_SENT && r->state == ZK_INACTIVE)
-        return "S0";
+        return TL_CS_S0;
     if (o->state == ZK_ESTABLISHED && r->state == ZK_ESTABLISHED)
-        return "S1";
-    return "OTH";
+        return TL_CS_S1;
+    return TL_CS_OTH;
 }
 
 const char *tl_zeek_history(const tl_zeek *z)

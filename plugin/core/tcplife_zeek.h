@@ -7,7 +7,7 @@
  *   tl_zeek_init(z, client_first)  an empty connection; history starts with '^' unless the
  *                                  client sent the stream's first packet.
  *   tl_zeek_update(z, seg)         one packet, in capture order; total: any input is accepted.
- *   tl_zeek_conn_state(z)          Zeek's conn_state now ("S0" ... "OTH"), a static string.
+ *   tl_zeek_conn_state(z)          Zeek's conn_state now (TL_CS_S0 ... TL_CS_OTH).
  *   tl_zeek_history(z)             Zeek's history now, NUL-terminated, inside z.
  *
  * Limits (documented in docs/zeek-state.md): the history keeps its first
@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "tcplife_flags.h"
+#include "tcplife_names.h"
 
 #define TL_ZEEK_HISTORY_MAX 32
 #define TL_ZEEK_MAX_BLOCKS 2
@@ -28,7 +29,7 @@
 /* What Zeek's analysis uses of one packet. */
 typedef struct tl_zeek_segment {
     uint32_t seq, ack, len;
-    uint16_t flags;            /* TL_* bits of tcplife_core.h */
+    uint16_t flags;            /* TL_* bits of tcplife_flags.h */
     uint16_t window;           /* raw window field */
     bool     from_client;
     bool     bad_checksum;     /* Zeek drops the packet after noting 'C' */
@@ -67,7 +68,7 @@ typedef struct tl_zeek {
 
 void tl_zeek_init(tl_zeek *z, bool client_first);
 void tl_zeek_update(tl_zeek *z, const tl_zeek_segment *seg);
-const char *tl_zeek_conn_state(const tl_zeek *z);
+enum tl_conn_state tl_zeek_conn_state(const tl_zeek *z);
 const char *tl_zeek_history(const tl_zeek *z);
 
 #endif /* TCPLIFE_ZEEK_H */

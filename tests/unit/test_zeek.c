@@ -6,7 +6,7 @@
 
 static void expect_zeek(const trace *t, const char *state, const char *history)
 {
-    g_assert_cmpstr(tl_zeek_conn_state(&t->s.zeek), ==, state);
+    g_assert_cmpstr(TL_NAME(tl_conn_state_names, tl_zeek_conn_state(&t->s.zeek)), ==, state);
     g_assert_cmpstr(tl_zeek_history(&t->s.zeek), ==, history);
 }
 
