@@ -10,9 +10,22 @@
 
 #define STEP(n) ((uint8_t)(1u << ((n) - 1)))
 
+const char *const tl_phase_names[] = { TL_PHASES(TL_AS_NAME) };
+const char *const tl_role_names[] = { TL_ROLES(TL_AS_NAME) };
+const char *const tl_handshake_kind_names[] = { TL_HANDSHAKE_KINDS(TL_AS_NAME) };
+const char *const tl_teardown_initiator_names[] = { TL_TEARDOWN_INITIATORS(TL_AS_NAME) };
+const char *const tl_teardown_kind_names[] = { TL_TEARDOWN_KINDS(TL_AS_NAME) };
+const char *const tl_reset_kind_names[] = { TL_RESET_KINDS(TL_AS_NAME) };
+const char *const tl_conn_state_names[] = { TL_CONN_STATES(TL_AS_NAME) };
+
+const char *tl_name(const char *const names[], unsigned n, unsigned value)
+{
+    return value < n && names[value] ? names[value] : "?";
+}
+
 static inline tl_side *side_of(tl_stream *s, enum tl_role role)
 {
-    return &s->side[role - 1];
+    return &s->side[tl_side_of(role)];
 }
 
 static inline enum tl_role peer_of(enum tl_role role)
@@ -42,7 +55,7 @@ static void assign_roles(tl_stream *s, const tl_segment *seg)
 static enum tl_role sender_of(const tl_stream *s, const tl_segment *seg)
 {
     enum tl_role first = (enum tl_role)s->first_sender;
-    return seg->from_first ? first : peer_of(first);
+    return seg->from_first_sender ? first : peer_of(first);
 }
 
 /* "A packet acknowledges a SYN-ACK or FIN when its ACK flag is set and its
@@ -92,8 +105,8 @@ static uint8_t fin_step(const tl_stream *s, const tl_side *me)
 
 static tl_result classify(const tl_stream *s, enum tl_role who, const tl_segment *seg)
 {
-    const tl_side *me = &s->side[who - 1];
-    const tl_side *peer = &s->side[peer_of(who) - 1];
+    const tl_side *me = &s->side[tl_side_of(who)];
+    const tl_side *peer = &s->side[tl_side_of(peer_of(who))];
     const uint16_t f = seg->flags;
     tl_result r = { .sender = (uint8_t)who };
 
@@ -285,7 +298,8 @@ enum tl_handshake_kind tl_stream_handshake_kind(const tl_stream *s)
 
 enum tl_teardown_kind tl_stream_teardown_kind(const tl_stream *s)
 {
-    bool client_fin = s->side[0].fin_step != 0, server_fin = s->side[1].fin_step != 0;
+    bool client_fin = s->side[TL_SIDE_CLIENT].fin_step != 0;
+    bool server_fin = s->side[TL_SIDE_SERVER].fin_step != 0;
 
     if (!client_fin && !server_fin)
         return TL_TD_NONE;
@@ -302,9 +316,9 @@ enum tl_teardown_initiator tl_stream_teardown_initiator(const tl_stream *s)
 {
     if (tl_stream_teardown_kind(s) == TL_TD_SIMULTANEOUS)
         return TL_TDI_BOTH;
-    if (s->side[0].fin_step == 1)
+    if (s->side[TL_SIDE_CLIENT].fin_step == 1)
         return TL_TDI_CLIENT;
-    if (s->side[1].fin_step == 1)
+    if (s->side[TL_SIDE_SERVER].fin_step == 1)
         return TL_TDI_SERVER;
     return TL_TDI_NONE;
 }
@@ -321,4 +335,128 @@ int tl_result_steps(tl_result r, uint8_t out[2])
         if (r.steps & STEP(step))
             out[n++] = step;
     return n;
+}
+
+/* ---- the stream summary -------------------------------------------------- */
+
+static tl_maybe_u32 maybe_u32(bool set, uint32_t value)
+{
+    tl_maybe_u32 m = { set ? value : 0, set };
+    return m;
+}
+
+static tl_maybe_ns maybe_ns(bool set, int64_t ns)
+{
+    tl_maybe_ns m = { set ? ns : 0, set };
+    return m;
+}
+
+static tl_maybe_bool maybe_bool(bool set, bool value)
+{
+    tl_maybe_bool m = { set && value, set };
+    return m;
+}
+
+static void summarize_side(const tl_side *side, tl_side_summary *out)
+{
+    const tl_options *o = &side->opts;
+    bool seen = side->opts_seen;
+
+    out->bytes = side->bytes;
+    out->packets = side->packets;
+    out->mss = maybe_u32(seen && o->mss != 0, o->mss);
+    out->wscale = maybe_u32(seen && o->wscale != TL_WSCALE_ABSENT, o->wscale);
+    out->syn_data = maybe_u32(seen, side->syn_data);
+    out->sack_perm = maybe_bool(seen, o->sack_perm);
+    out->timestamps = maybe_bool(seen, o->timestamps);
+    out->tfo = maybe_bool(seen, o->tfo);
+}
+
+/* RTTs exist once step 3 is seen, and not for a simultaneous open. */
+static void summarize_handshake(const tl_stream *s, tl_summary *out)
+{
+    bool three_way = out->hs_kind == TL_HS_THREE_WAY;
+    bool syn = three_way && s->syn_timed, synack = three_way && s->synack_timed;
+
+    out->rtt = maybe_ns(syn, s->hs_ack_time_ns - s->syn_time_ns);
+    out->server_rtt = maybe_ns(syn && synack, s->synack_time_ns - s->syn_time_ns);
+    out->client_rtt = maybe_ns(synack, s->hs_ack_time_ns - s->synack_time_ns);
+    for (int i = 0; i < 3; i++)
+        out->hs_frame[i] = maybe_u32((s->hs_seen & STEP(i + 1)) != 0, s->hs_frame[i]);
+}
+
+/* Scaling, SACK and timestamps are in effect only when both sides offered them. */
+static void summarize_options(const tl_stream *s, tl_summary *out)
+{
+    const tl_side *c = &s->side[TL_SIDE_CLIENT], *v = &s->side[TL_SIDE_SERVER];
+    bool both = c->opts_seen && v->opts_seen;
+
+    out->has_options = c->opts_seen || v->opts_seen;
+    out->wscale_on = maybe_bool(both, c->opts.wscale != TL_WSCALE_ABSENT &&
+                                      v->opts.wscale != TL_WSCALE_ABSENT);
+    out->sack_on = maybe_bool(both, c->opts.sack_perm && v->opts.sack_perm);
+    out->ts_on = maybe_bool(both, c->opts.timestamps && v->opts.timestamps);
+}
+
+static void summarize_teardown(const tl_stream *s, tl_summary *out)
+{
+    enum tl_teardown_initiator who = tl_stream_teardown_initiator(s);
+    bool closed = s->side[0].acked_fin && s->side[1].acked_fin;
+
+    out->td_initiator = maybe_u32(who != TL_TDI_NONE, who);
+    out->td_kind = (uint8_t)tl_stream_teardown_kind(s);
+    out->td_duration = maybe_ns(closed, s->close_time_ns - s->fin_time_ns);
+    for (int i = 0; i < 4; i++)
+        out->td_frame[i] = maybe_u32((s->td_seen & STEP(i + 1)) != 0, s->td_frame[i]);
+}
+
+void tl_stream_summarize(const tl_stream *s, tl_summary *out)
+{
+    memset(out, 0, sizeof *out);
+    for (int i = 0; i < 2; i++)
+        summarize_side(&s->side[i], &out->side[i]);
+    out->history = tl_zeek_history(&s->zeek);
+    out->conn_state = (uint8_t)tl_zeek_conn_state(&s->zeek);
+    out->roles_inferred = s->roles_inferred;
+    out->complete = tl_stream_complete(s);
+    out->hs_kind = (uint8_t)tl_stream_handshake_kind(s);
+    summarize_handshake(s, out);
+    summarize_options(s, out);
+    summarize_teardown(s, out);
+    out->has_reset = s->resets != 0;
+    out->reset_kind = s->reset_kind;
+    out->reset_sender = s->reset_sender;
+    out->reset_frame = s->reset_frame;
+    out->resets = s->resets;
+    for (int p = TL_PHASE_HANDSHAKE; p <= TL_PHASE_RESET; p++)
+        out->phase_packets[p - 1] = s->phase_packets[p];
+    out->packets = s->side[0].packets + s->side[1].packets;
+    out->first_frame = s->first_frame;
+    out->last_frame = s->last_frame;
+    out->duration_ns = s->last_time_ns - s->first_time_ns;
+}
+
+/* ---- expert information ----------------------------------------------------
+ * The one place that decides which packets carry which expert item; every
+ * render mode and docs/LIFECYCLE.md "Expert information" follow it. */
+unsigned tl_result_experts(tl_result r, const tl_stream *s)
+{
+    bool rexmit = (r.flags & TL_R_RETRANSMISSION) != 0;
+    unsigned e = 0;
+
+    if (r.phase == TL_PHASE_RESET && tl_result_reset_kind(r) == TL_RK_REFUSED)
+        e |= TL_EXPERT_REFUSED;
+    else if (r.phase == TL_PHASE_RESET && tl_result_reset_kind(r) == TL_RK_ABORT)
+        e |= TL_EXPERT_ABORTED;
+    if (rexmit && r.phase == TL_PHASE_HANDSHAKE && (r.steps & STEP(1)))
+        e |= TL_EXPERT_SYN_REXMIT;
+    else if (rexmit && r.phase == TL_PHASE_HANDSHAKE && (r.steps & STEP(2)))
+        e |= TL_EXPERT_SYNACK_REXMIT;
+    if (rexmit && r.phase == TL_PHASE_TEARDOWN)
+        e |= TL_EXPERT_FIN_REXMIT;
+    if ((r.flags & TL_R_DATA_AFTER_FIN))
+        e |= TL_EXPERT_DATA_AFTER_FIN;
+    if ((r.flags & TL_R_STREAM_START) && s->roles_inferred)
+        e |= TL_EXPERT_MIDSTREAM;
+    return e;
 }

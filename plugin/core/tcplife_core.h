@@ -15,6 +15,12 @@
  *   tl_stream_teardown_initiator(s)  client, server, both, or none while no FIN was seen.
  *   tl_stream_complete(s)         true iff handshake 1-3 and teardown 1-4 were seen and no RST.
  *   tl_result_steps(r, out)       writes r's steps ascending into out[0..1], returns how many.
+ *   tl_stream_summarize(s, out)   fills *out with every per-stream fact a view shows (below).
+ *   tl_result_experts(r, s)       the TL_EXPERT_* bits packet r carries in stream s; 0: none.
+ *   tl_name(names, n, v)          names[v], or "?" when v is out of range or unnamed.
+ *
+ * Per-side arrays are indexed by side: TL_SIDE_CLIENT (0), TL_SIDE_SERVER (1);
+ * tl_side_of(role) converts.
  */
 #ifndef TCPLIFE_CORE_H
 #define TCPLIFE_CORE_H
@@ -48,7 +54,7 @@ typedef struct tl_segment {
     uint16_t   srcport;
     uint16_t   dstport;
     uint16_t   window;      /* raw window field, unscaled */
-    bool       from_first;  /* sent by the endpoint that sent the stream's first segment */
+    bool       from_first_sender; /* sent by the endpoint that sent the stream's first segment */
     bool       bad_checksum;/* only when the checksum was verified and wrong */
     bool       payload_cut; /* the capture holds less than len payload bytes (snaplen) */
     tl_options opts;        /* meaningful on SYN and SYN-ACK */
@@ -77,6 +83,13 @@ static inline enum tl_reset_kind tl_result_reset_kind(tl_result r)
     return (enum tl_reset_kind)((r.flags >> TL_R_RESET_KIND_SHIFT) & 3);
 }
 
+enum tl_side_index { TL_SIDE_CLIENT = 0, TL_SIDE_SERVER = 1 };
+
+static inline enum tl_side_index tl_side_of(enum tl_role role)
+{
+    return role == TL_ROLE_SERVER ? TL_SIDE_SERVER : TL_SIDE_CLIENT;
+}
+
 /* One side of the connection, as the lifecycle rules need it.  Ordered and
  * bit-packed to 32 bytes: the epan layer keeps one tl_stream per tcp.stream,
  * a million of them in a SYN scan. */
@@ -96,7 +109,7 @@ typedef struct tl_side {
     bool       opts_seen : 1;
 } tl_side;
 
-/* Per-stream state.  Index sides by enum tl_role - 1 (0 client, 1 server).
+/* Per-stream state.  side[] is indexed by enum tl_side_index.
  * Ordered widest first, flags as bits: see tl_side. */
 typedef struct tl_stream {
     tl_side  side[2];
@@ -123,6 +136,60 @@ typedef struct tl_stream {
     tl_zeek  zeek;             /* Zeek's conn_state / history bookkeeping */
 } tl_stream;
 
+/* ---- the stream summary ------------------------------------------------
+ * Every per-stream fact that the tree, the reports and the outputs show,
+ * derived in one place (as struct tcp_info is for a Linux socket).  Where
+ * the contract says a fact is absent, its tl_maybe_* has set == false. */
+typedef struct tl_maybe_u32 { uint32_t value; bool set; } tl_maybe_u32;
+typedef struct tl_maybe_ns { int64_t ns; bool set; } tl_maybe_ns;
+typedef struct tl_maybe_bool { bool value; bool set; } tl_maybe_bool;
+
+typedef struct tl_side_summary {
+    uint64_t      bytes;       /* payload bytes sent, retransmissions included */
+    uint32_t      packets;
+    /* What this side offered in its first SYN or SYN-ACK: all absent when it
+     * sent none; mss and wscale also absent when that option was not sent. */
+    tl_maybe_u32  mss, wscale, syn_data;
+    tl_maybe_bool sack_perm, timestamps, tfo;
+} tl_side_summary;
+
+typedef struct tl_summary {
+    tl_side_summary side[2];     /* by enum tl_side_index */
+    const char   *history;       /* Zeek's history; lives in the stream */
+    uint8_t       conn_state;    /* enum tl_conn_state */
+    bool          roles_inferred;
+    bool          complete;
+    uint8_t       hs_kind;       /* enum tl_handshake_kind */
+    tl_maybe_ns   rtt, server_rtt, client_rtt;   /* three-way, once step 3 is seen */
+    tl_maybe_u32  hs_frame[3];   /* first frame of handshake steps 1-3 */
+    bool          has_options;   /* either side sent a SYN or SYN-ACK */
+    tl_maybe_bool wscale_on, sack_on, ts_on;     /* only when both sides did */
+    tl_maybe_u32  td_initiator;  /* enum tl_teardown_initiator; absent while no FIN */
+    uint8_t       td_kind;       /* enum tl_teardown_kind */
+    tl_maybe_ns   td_duration;   /* first FIN until both FINs acknowledged */
+    tl_maybe_u32  td_frame[4];   /* first frame of teardown steps 1-4 */
+    bool          has_reset;
+    uint8_t       reset_kind;    /* enum tl_reset_kind of the first RST */
+    uint8_t       reset_sender;  /* enum tl_role */
+    uint32_t      reset_frame;
+    uint32_t      resets;
+    uint32_t      phase_packets[4];  /* handshake, transfer, teardown, reset */
+    uint32_t      packets;       /* both sides */
+    uint32_t      first_frame, last_frame;
+    int64_t       duration_ns;   /* first to last packet */
+} tl_summary;
+
+/* Expert information a packet carries (tl_result_experts), one bit each. */
+enum {
+    TL_EXPERT_REFUSED        = 0x01, /* a RST refusing the connection */
+    TL_EXPERT_ABORTED        = 0x02, /* a RST aborting it (not after close) */
+    TL_EXPERT_SYN_REXMIT     = 0x04, /* a repeated SYN */
+    TL_EXPERT_SYNACK_REXMIT  = 0x08, /* a repeated SYN-ACK */
+    TL_EXPERT_FIN_REXMIT     = 0x10, /* a repeated FIN */
+    TL_EXPERT_MIDSTREAM      = 0x20, /* the stream's first packet, roles inferred */
+    TL_EXPERT_DATA_AFTER_FIN = 0x40, /* payload beyond the sender's own FIN */
+};
+
 void tl_stream_init(tl_stream *s);
 tl_result tl_stream_update(tl_stream *s, const tl_segment *seg);
 
@@ -131,6 +198,8 @@ enum tl_teardown_kind tl_stream_teardown_kind(const tl_stream *s);
 enum tl_teardown_initiator tl_stream_teardown_initiator(const tl_stream *s);
 bool tl_stream_complete(const tl_stream *s);
 int tl_result_steps(tl_result r, uint8_t out[2]);
+void tl_stream_summarize(const tl_stream *s, tl_summary *out);
+unsigned tl_result_experts(tl_result r, const tl_stream *s);
 
 /* Whether ack lies beyond seq, modulo 2^32 (the contract's "acknowledges"). */
 static inline bool tl_seq_after(uint32_t ack, uint32_t seq)

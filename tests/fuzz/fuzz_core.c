@@ -73,10 +73,6 @@ static uint32_t rd32(const uint8_t *p)
     return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
-static const char *const conn_states[] = {
-    "S0", "S1", "SF", "REJ", "S2", "S3", "RSTO", "RSTR", "RSTOS0", "RSTRH", "SH", "SHR", "OTH",
-};
-
 static const char *const phase_words[] = { NULL, "Handshake", "Transfer", "Teardown", "Reset" };
 static const char *const short_words[] = { NULL, "[Handshake", "[Transfer", "[Teardown", "[Reset" };
 
@@ -269,11 +265,8 @@ static void check_stream(const slot *sl, const tl_stream *before, tl_result r, b
         CHECK(s->resets == 0 && s->hs_seen == 0x7 && s->td_seen == 0xF, "complete but not whole");
 
     /* Zeek. */
-    const char *cs = tl_zeek_conn_state(&s->zeek);
-    bool known = false;
-    for (size_t i = 0; i < sizeof conn_states / sizeof conn_states[0]; i++)
-        known = known || (cs && strcmp(cs, conn_states[i]) == 0);
-    CHECK(known, "conn_state \"%s\"", cs ? cs : "(null)");
+    enum tl_conn_state cs = tl_zeek_conn_state(&s->zeek);
+    CHECK((unsigned)cs < TL_N_CONN_STATES, "conn_state %d", (int)cs);
     check_history(tl_zeek_history(&s->zeek), first ? "" : tl_zeek_history(&before->zeek));
     if (first)
         CHECK((r.flags & TL_R_STREAM_START) != 0, "first segment without STREAM_START");
@@ -286,7 +279,7 @@ static void check_result(const slot *sl, const tl_stream *before, const tl_segme
 {
     CHECK(r.phase >= TL_PHASE_HANDSHAKE && r.phase <= TL_PHASE_RESET, "phase %u", r.phase);
     enum tl_role first_sender = (enum tl_role)sl->s.first_sender;
-    enum tl_role want = seg->from_first ? first_sender : peer_of(first_sender);
+    enum tl_role want = seg->from_first_sender ? first_sender : peer_of(first_sender);
     CHECK(r.sender == want, "sender %u, expected %u", r.sender, want);
     CHECK((r.flags & 0xC8) == 0, "unknown result flags 0x%x", r.flags);
     check_steps(r);
@@ -327,7 +320,7 @@ static void decode(const uint8_t *p, slot *sl, tl_segment *seg)
     seg->window = rd16(p + 15);
     seg->srcport = rd16(p + 17);
     seg->dstport = rd16(p + 19);
-    seg->from_first = from_first;
+    seg->from_first_sender = from_first;
     seg->bad_checksum = (ctl & FUZZ_CTL_BAD_CHECKSUM) != 0;
     seg->payload_cut = (ctl & FUZZ_CTL_PAYLOAD_CUT) != 0;
     seg->opts.sack_perm = opt & 1;

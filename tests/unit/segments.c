@@ -45,7 +45,7 @@ tl_segment trace_segment(trace *t, char dir, const char *flags, uint32_t seq, ui
         .srcport = dir == 'c' ? t->client_port : t->server_port,
         .dstport = dir == 'c' ? t->server_port : t->client_port,
         .window = 1000,
-        .from_first = dir == t->first_dir,
+        .from_first_sender = dir == t->first_dir,
         .opts = { .wscale = TL_WSCALE_ABSENT },
     };
     return seg;
