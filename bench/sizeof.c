@@ -4,6 +4,7 @@
  */
 #include <stdio.h>
 
+#include "tcplife_records.h"
 #include "tcplife_stream.h"
 
 int main(void)

@@ -10,31 +10,32 @@
  */
 #include "ws_compat.h"
 
-#include <string.h>
 
 #include <epan/packet.h>
 #include <epan/prefs.h>
 
 #include "core/tcplife_label.h"
+#include "tcplife_fields.h"
 #include "tcplife_input.h"
 #include "tcplife_records.h"
 #include "tcplife_stream.h"
 #include "tcplife_taps.h"
 #include "tcplife_tree.h"
 
-static int proto_tcplife = TCPLIFE_ID_INIT;
+int proto_tcplife = TCPLIFE_ID_INIT;
 static dissector_handle_t tcplife_handle;
 static tcplife_pref_bool_t pref_info_column = TRUE;
 static tcplife_pref_bool_t pref_stream_summary = TRUE;
 
-/* Direction by ports; by address only when both ports are equal. */
+/* A new stream's first segment comes from its first sender by definition;
+ * later ones are compared with the endpoints, which are ordered by role by
+ * then (tcplife_stream_set_roles). */
 static bool from_first_sender(const tcplife_stream *st, const tcplife_layer_facts *l)
 {
-    if (l->srcport != st->port[0] || l->dstport != st->port[1])
-        return false;
-    if (st->port[0] != st->port[1] || st->addr_len == 0 || l->addr_len != st->addr_len)
+    enum tl_role first = (enum tl_role)st->core.first_sender;
+    if (first == TL_ROLE_NONE)
         return true;
-    return memcmp(l->src, tcplife_stream_addr(st, 0), st->addr_len) == 0;
+    return tcplife_stream_sent_by(st, tl_side_of(first), l);
 }
 
 static tl_segment segment_of(const tcplife_layer_facts *l, const tcplife_stream *st,
@@ -50,15 +51,9 @@ static tl_segment segment_of(const tcplife_layer_facts *l, const tcplife_stream 
         .srcport = l->srcport,
         .dstport = l->dstport,
         .window = l->window,
-        .from_first = from_first_sender(st, l),
+        .from_first_sender = from_first_sender(st, l),
         .bad_checksum = l->checksum_status == PROTO_CHECKSUM_E_BAD,
-        .opts = {
-            .mss = l->mss,
-            .wscale = l->wscale == TCPLIFE_NO_WSCALE ? TL_WSCALE_ABSENT : l->wscale,
-            .sack_perm = l->sack_perm,
-            .timestamps = l->timestamps,
-            .tfo = l->tfo,
-        },
+        .opts = l->opts,
     };
     return seg;
 }
@@ -76,12 +71,15 @@ static int analyse_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
 
     for (int i = 0; i < n; i++) {
         const tcplife_layer_facts *l = &facts[i];
-        tcplife_stream *st = l->usable ? tcplife_stream_get(l->stream, l) : NULL;
+        tcplife_stream *st = l->usable ? tcplife_stream_get_or_create(l->stream, l) : NULL;
         if (!st)
             continue;
+        bool new_stream = st->core.first_sender == TL_ROLE_NONE;
         tl_segment seg = segment_of(l, st, pinfo);
         seg.payload_cut = cut;
         tcplife_record rec = { .stream = st->index, .result = tl_stream_update(&st->core, &seg) };
+        if (new_stream)
+            tcplife_stream_set_roles(st);
         tcplife_records_put(pinfo, proto_tcplife, key, &rec);
         facts[key++] = *l;
     }
@@ -105,7 +103,7 @@ static enum tcplife_render render_mode(proto_tree *tree)
 {
     if (!tree || !proto_field_is_referenced(tree, proto_tcplife))
         return TCPLIFE_RENDER_EXPERT_ONLY;
-    if (pref_stream_summary && tcplife_tree_stream_wanted(tree))
+    if (pref_stream_summary && tcplife_fields_wanted(tree))
         return TCPLIFE_RENDER_FULL;
     return TCPLIFE_RENDER_PACKET;
 }
@@ -162,8 +160,8 @@ void proto_register_tcplife(void)
     module_t *module;
 
     proto_tcplife = proto_register_protocol("TCP Lifecycle", "TCPLife", "tcplife");
-    tcplife_tree_register(proto_tcplife);
-    tcplife_taps_register(proto_tcplife);
+    tcplife_tree_register();
+    tcplife_taps_register();
 
     module = prefs_register_protocol(proto_tcplife, NULL);
     prefs_register_bool_preference(module, "info_column", "Prefix the Info column",

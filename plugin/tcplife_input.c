@@ -53,7 +53,6 @@ static int input_hf[IN_COUNT];
 #define TCP_FLAGS_END 14            /* ports, seq, ack, data offset and flags */
 #define TCP_MIN_HLEN 20
 #define TCP_FLAGS_MASK 0x0FFF       /* packet-tcp.h TH_MASK: tcp.flags' bitmask */
-#define TCP_FLAG_ACK 0x010
 
 enum { OPT_EOL = 0, OPT_NOP = 1, OPT_MSS = 2, OPT_WSCALE = 3, OPT_SACK_PERM = 4,
        OPT_SACK = 5, OPT_TIMESTAMP = 8, OPT_TFO = 34 };
@@ -139,25 +138,25 @@ static void read_option(tcplife_layer_facts *l, unsigned *seen, tvbuff_t *tvb, i
     switch (kind) {
     case OPT_MSS:
         if (len == 4 && !(*seen & (1u << OPT_MSS)) && tvb_bytes_exist(tvb, off + 2, 2)) {
-            l->mss = tvb_get_ntohs(tvb, off + 2);
+            l->opts.mss = tvb_get_ntohs(tvb, off + 2);
             *seen |= 1u << OPT_MSS;
         }
         break;
     case OPT_WSCALE:
         if (len == 3 && !(*seen & (1u << OPT_WSCALE)) && tvb_bytes_exist(tvb, off + 2, 1)) {
-            l->wscale = tcplife_tvb_get_u8(tvb, off + 2);
+            l->opts.wscale = tcplife_tvb_get_u8(tvb, off + 2);
             *seen |= 1u << OPT_WSCALE;
         }
         break;
     case OPT_SACK_PERM:
-        l->sack_perm = true;
+        l->opts.sack_perm = true;
         break;
     case OPT_TIMESTAMP:
         if (len == 10 && tvb_bytes_exist(tvb, off + 2, 4))
-            l->timestamps = true;
+            l->opts.timestamps = true;
         break;
     case OPT_TFO:
-        l->tfo = true;
+        l->opts.tfo = true;
         break;
     default:
         break;
@@ -173,7 +172,7 @@ static void read_option(tcplife_layer_facts *l, unsigned *seen, tvbuff_t *tvb, i
  * SYN-ACK, and only handshake options matter to us). */
 static bool sack_throws(unsigned len, uint16_t flags, uint32_t ack)
 {
-    return len < SACK_BLOCK_OPTLEN && ((flags & TCP_FLAG_ACK) || ack <= 0x80000000u);
+    return len < SACK_BLOCK_OPTLEN && ((flags & TL_ACK) || ack <= 0x80000000u);
 }
 
 /* tcp_dissect_options' walk over the hlen - 20 option bytes.  EOL ends it
@@ -297,7 +296,7 @@ int tcplife_input_gather(packet_info *pinfo, proto_tree *tree,
         return 0;
     memset(out, 0, sizeof(tcplife_layer_facts) * TCPLIFE_MAX_LAYERS);
     for (int i = 0; i < TCPLIFE_MAX_LAYERS; i++)
-        out[i].wscale = TCPLIFE_NO_WSCALE;
+        out[i].opts.wscale = TL_WSCALE_ABSENT;
     gather_tcp_fields(tree, out, header);
     if (out[0].present == 0)
         return 0;       /* no TCP in this frame: the common fast exit */

@@ -19,19 +19,18 @@
 
 #include <epan/packet.h>
 
+#include "core/tcplife_core.h"
+
 #define TCPLIFE_MAX_LAYERS 8
-#define TCPLIFE_NO_WSCALE 0xFF
 
 typedef struct tcplife_layer_facts {
     uint32_t present;      /* bit per tcplife_input field seen in this layer */
     bool     usable;       /* a complete header outside any ICMP error */
     uint32_t stream;
     uint32_t seq, ack, len;
-    uint16_t srcport, dstport, flags, window;
+    uint16_t srcport, dstport, flags, window;   /* flags: TL_* bits */
     uint8_t  checksum_status;  /* Wireshark's: 0 bad, 1 good, 2 unverified */
-    uint16_t mss;
-    uint8_t  wscale;       /* TCPLIFE_NO_WSCALE when the option is absent */
-    bool     sack_perm, timestamps, tfo;
+    tl_options opts;
     int      total_layer;  /* the TCP layer's number among all the frame's protocols */
     uint8_t  addr_len;     /* 4 or 16; 0 when the network layer is not IP */
     uint8_t  src[16], dst[16];

@@ -14,6 +14,8 @@
 
 #include "tcplife_records.h"
 
+#include "tcplife_input.h"
+
 #include <string.h>
 
 #include <epan/proto_data.h>
@@ -69,7 +71,7 @@ void tcplife_records_put(packet_info *pinfo, int proto, int k, const tcplife_rec
                      wmem_memdup(wmem_file_scope(), rec, sizeof *rec));
 }
 
-int tcplife_records_get(packet_info *pinfo, int proto, tcplife_record out[TCPLIFE_MAX_LAYERS])
+int tcplife_records_get(packet_info *pinfo, int proto, tcplife_record out[])
 {
     const tcplife_record *first = slot(pinfo->num, false);
     int n = 0;

@@ -8,18 +8,27 @@
  *
  *   tcplife_records_reset()             forgets every record; call when file scope ends.
  *   tcplife_records_put(p, k, rec)      stores rec as frame p->num's k-th annotated layer (k < TCPLIFE_MAX_LAYERS).
- *   tcplife_records_get(p, out)         copies frame p->num's records into out[], returns how many (0: none).
+ *   tcplife_records_get(p, out)         copies frame p->num's records into out[TCPLIFE_MAX_LAYERS],
+ *                                       returns how many (0: none).
  */
 #ifndef TCPLIFE_RECORDS_H
 #define TCPLIFE_RECORDS_H
 
-#include <epan/packet.h>
+#include <stdint.h>
 
-#include "tcplife_input.h"
-#include "tcplife_stream.h"
+#include "core/tcplife_core.h"
+
+/* Declared, not included: bench/sizeof.c compiles this header without epan. */
+typedef struct _packet_info packet_info;
+
+/* What the first pass stores per annotated TCP layer. */
+typedef struct tcplife_record {
+    uint32_t  stream;     /* tcp.stream */
+    tl_result result;     /* result.phase is never TL_PHASE_NONE in a stored record */
+} tcplife_record;
 
 void tcplife_records_reset(void);
 void tcplife_records_put(packet_info *pinfo, int proto, int k, const tcplife_record *rec);
-int tcplife_records_get(packet_info *pinfo, int proto, tcplife_record out[TCPLIFE_MAX_LAYERS]);
+int tcplife_records_get(packet_info *pinfo, int proto, tcplife_record out[]);
 
 #endif /* TCPLIFE_RECORDS_H */

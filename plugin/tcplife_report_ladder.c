@@ -182,7 +182,7 @@ static void ladder_add(ladder_table *lt, const ladder_pkt *p)
 
 static void ladder_separator(ladder_table *lt, uint8_t phase)
 {
-    tt_span(lt->tt, 0, wmem_strdup_printf(tt_pool(lt->tt), "-- %s ", NAME_OF(phase_names, phase)),
+    tt_span(lt->tt, 0, wmem_strdup_printf(tt_pool(lt->tt), "-- %s ", TL_NAME(tl_phase_names, phase)),
             '-');
 }
 
@@ -234,13 +234,14 @@ static void ladder_print_stream(const ladder_report *rep, const tcplife_stream *
     wmem_allocator_t *pool = wmem_allocator_new(WMEM_ALLOCATOR_SIMPLE);
     ladder_isn isn = ladder_isn_of(pkts);
     bool facts = ladder_has_facts(pkts);
-    int client = client_endpoint(st);
+    tl_summary sum;
     ladder_table lt = { tt_new(pool, facts ? "rrllrrrl" : "rrll"), &isn, facts };
 
-    printf("\nStream %u: client %s, server %s\n", st->index, tcplife_endpoint_str(pool, st, client),
-           tcplife_endpoint_str(pool, st, 1 - client));
-    printf("conn_state %s, history %s, %u packets\n", tl_zeek_conn_state(&st->core.zeek),
-           tl_zeek_history(&st->core.zeek), wmem_array_get_count(pkts));
+    tl_stream_summarize(&st->core, &sum);
+    printf("\nStream %u: client %s, server %s\n", st->index,
+           tcplife_endpoint_str(pool, st, TL_SIDE_CLIENT), tcplife_endpoint_str(pool, st, TL_SIDE_SERVER));
+    printf("conn_state %s, history %s, %u packets\n", TL_NAME(tl_conn_state_names, sum.conn_state),
+           sum.history, wmem_array_get_count(pkts));
     if (facts)
         printf("%s\n", ladder_isn_note(&isn));
     tt_add(lt.tt, facts ? ladder_header : ladder_header_short);
@@ -251,7 +252,7 @@ static void ladder_print_stream(const ladder_report *rep, const tcplife_stream *
 
 static bool ladder_any_without_facts(const ladder_report *rep)
 {
-    for (uint32_t i = 0; i < tcplife_stream_count(); i++) {
+    for (uint32_t i = 0; i < tcplife_stream_index_limit(); i++) {
         wmem_array_t *pkts = (wmem_array_t *)wmem_map_lookup(rep->packets,
                                                             GSIZE_TO_POINTER((gsize)i + 1));
         if (pkts && !ladder_has_facts(pkts))
@@ -282,7 +283,7 @@ static void ladder_draw(void *tapdata)
                "run tshark without -2 to see them.\n");
     for (unsigned i = 0; i < wanted; i++)
         ladder_print_one(rep, *(const uint32_t *)wmem_array_index(rep->wanted, i));
-    for (uint32_t i = 0; wanted == 0 && i < tcplife_stream_count(); i++)
+    for (uint32_t i = 0; wanted == 0 && i < tcplife_stream_index_limit(); i++)
         if (wmem_map_contains(rep->packets, GSIZE_TO_POINTER((gsize)i + 1)))
             ladder_print_one(rep, i);
     printf("%s\n", TCPLIFE_REPORT_RULE);
@@ -351,7 +352,6 @@ static bool ladder_start(const char *opt)
 static tcplife_stat_init_ret_t ladder_init(const char *opt, void *userdata _U_)
 {
     bool ok = ladder_start(opt);
-    exit_if_failed_before_4_6(ok);
     TCPLIFE_STAT_INIT_RETURN(ok);
 }
 

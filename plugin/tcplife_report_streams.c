@@ -3,14 +3,10 @@
 
 #include "tcplife_report.h"
 
-#include <inttypes.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
 #include <epan/stat_tap_ui.h>
 
-#include "core/tcplife_label.h"
 
 /* ---- -z tcplife,streams[,FILTER] ---------------------------------------- */
 
@@ -36,55 +32,39 @@ static tap_packet_status streams_packet(void *tapdata, packet_info *pinfo _U_,
     return TAP_PACKET_REDRAW;
 }
 
-enum {
-    SR_STREAM, SR_CLIENT, SR_SERVER, SR_STATE, SR_HISTORY, SR_RTT, SR_BYTES_C, SR_BYTES_S,
-    SR_TEARDOWN, SR_RESET, SR_DURATION, SR_PACKETS, SR_NCOLS
-};
-static const char *const streams_header[SR_NCOLS] = {
-    "stream", "client", "server", "conn_state", "history", "hs RTT", "bytes c\u2192s",
-    "bytes s\u2192c", "teardown", "reset", "duration", "packets",
-};
-static const char streams_align[] = "rllllrrrllrr";
-
-static const char **streams_cells(text_table *tt, const stream_row *r)
+static const char **streams_cells(text_table *tt, const tcplife_stream *st, const tl_summary *sum)
 {
-    wmem_allocator_t *pool = tt_pool(tt);
     const char **c = tt_cells(tt);
-    c[SR_STREAM] = wmem_strdup_printf(pool, "%u", r->index);
-    c[SR_CLIENT] = r->client;
-    c[SR_SERVER] = r->server;
-    c[SR_STATE] = r->conn_state;
-    c[SR_HISTORY] = r->history;
-    c[SR_RTT] = r->has_rtt ? wmem_strdup_printf(pool, "%s ms", format_us(pool, r->rtt_ns, 1000, 3))
-                           : "-";
-    c[SR_BYTES_C] = wmem_strdup_printf(pool, "%" PRIu64, r->bytes[0]);
-    c[SR_BYTES_S] = wmem_strdup_printf(pool, "%" PRIu64, r->bytes[1]);
-    c[SR_TEARDOWN] = r->teardown;
-    c[SR_RESET] = r->reset;
-    c[SR_DURATION] = wmem_strdup_printf(pool, "%s s", format_us(pool, r->duration_ns, 1000000, 6));
-    c[SR_PACKETS] = wmem_strdup_printf(pool, "%u", r->packets);
+    for (unsigned i = 0; i < tcplife_streams_ncolumns; i++)
+        c[i] = column_text(tt_pool(tt), tcplife_streams_columns[i], st, sum);
     return c;
 }
 
-/* Index into conn_states, or array_length(conn_states) for anything else. */
-static size_t conn_state_slot(const char *state)
+static text_table *streams_table(wmem_allocator_t *pool)
 {
-    size_t i = 0;
-    while (i < array_length(conn_states) && strcmp(conn_states[i], state) != 0)
-        i++;
-    return i;
+    unsigned n = tcplife_streams_ncolumns;
+    char *align = (char *)wmem_alloc0(pool, n + 1);     /* the table keeps it */
+    const char **header = wmem_alloc_array(pool, const char *, n);
+    for (unsigned i = 0; i < n; i++) {
+        align[i] = tcplife_streams_columns[i]->align;
+        header[i] = tcplife_streams_columns[i]->text_header;
+    }
+    text_table *tt = tt_new(pool, align);
+    tt_add(tt, header);
+    return tt;
 }
 
+/* Streams per conn_state, in tl_conn_state order. */
 static void print_state_totals(wmem_allocator_t *pool, const unsigned *count, unsigned total)
 {
     text_table *tt = tt_new(pool, "lr");
     const char *header[] = { "conn_state", "streams" };
     tt_add(tt, header);
-    for (size_t i = 0; i <= array_length(conn_states); i++) {
+    for (unsigned i = 0; i < TL_N_CONN_STATES; i++) {
         if (count[i] == 0)
             continue;
         const char **c = tt_cells(tt);
-        c[0] = i < array_length(conn_states) ? conn_states[i] : "other";
+        c[0] = tl_conn_state_names[i];
         c[1] = wmem_strdup_printf(pool, "%u", count[i]);
         tt_add(tt, c);
     }
@@ -99,18 +79,18 @@ static void streams_draw(void *tapdata)
 {
     streams_report *rep = (streams_report *)tapdata;
     wmem_allocator_t *pool = wmem_allocator_new(WMEM_ALLOCATOR_SIMPLE);
-    text_table *tt = tt_new(pool, streams_align);
-    unsigned count[array_length(conn_states) + 1] = { 0 };
+    text_table *tt = streams_table(pool);
+    unsigned count[TL_N_CONN_STATES] = { 0 };
     unsigned total = 0;
 
-    tt_add(tt, streams_header);
-    for (uint32_t i = 0; i < tcplife_stream_count(); i++) {
+    for (uint32_t i = 0; i < tcplife_stream_index_limit(); i++) {
         const tcplife_stream *st = tcplife_stream_at(i);
         if (st == NULL || !wmem_map_contains(rep->matched, GSIZE_TO_POINTER((gsize)i + 1)))
             continue;
-        stream_row row = stream_row_of(pool, st);
-        tt_add(tt, streams_cells(tt, &row));
-        count[conn_state_slot(row.conn_state)]++;
+        tl_summary sum;
+        tl_stream_summarize(&st->core, &sum);
+        tt_add(tt, streams_cells(tt, st, &sum));
+        count[sum.conn_state]++;
         total++;
     }
     print_title("TCP lifecycle: streams");
@@ -141,7 +121,6 @@ static bool streams_start(const char *opt)
 static tcplife_stat_init_ret_t streams_init(const char *opt, void *userdata _U_)
 {
     bool ok = streams_start(opt);
-    exit_if_failed_before_4_6(ok);
     TCPLIFE_STAT_INIT_RETURN(ok);
 }
 

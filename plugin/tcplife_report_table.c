@@ -3,14 +3,9 @@
 
 #include "tcplife_report.h"
 
-#include <inttypes.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
 #include <epan/stat_tap_ui.h>
 
-#include "core/tcplife_label.h"
 
 /* ---- Statistics > TCP Lifecycle (the GUI's streams table) ----------------
  * A stat_tap_table_ui: Wireshark's SimpleStatisticsDialog shows it as a
@@ -22,31 +17,12 @@
 #define TABLE_CLI "tcplife,table"
 #define TABLE_NAME "TCP streams"
 
-enum {
-    TB_STREAM, TB_CLIENT, TB_SERVER, TB_STATE, TB_HISTORY, TB_TEARDOWN, TB_RESET,
-    TB_PACKETS, TB_BYTES_C, TB_BYTES_S, TB_DURATION, TB_RTT, TB_NCOLS
-};
-
 /* Cells are typed so that columns sort as numbers.  Wireshark 4.0's dialog
  * prints every FLOAT with 6 decimals (later versions use field_format), so
  * byte counts are UINT: 32 bits, saturated (-z tcplife,streams has the exact
- * 64-bit counts).  A stream without RTT leaves that cell TABLE_ITEM_NONE
- * (empty): the column is last because tshark's generic printer stops a row
- * at the first empty cell. */
-static stat_tap_table_item table_fields[TB_NCOLS] = {
-    [TB_STREAM]   = { TABLE_ITEM_UINT,   TAP_ALIGN_RIGHT, "Stream", "%u" },
-    [TB_CLIENT]   = { TABLE_ITEM_STRING, TAP_ALIGN_LEFT,  "Client", "%s" },
-    [TB_SERVER]   = { TABLE_ITEM_STRING, TAP_ALIGN_LEFT,  "Server", "%s" },
-    [TB_STATE]    = { TABLE_ITEM_STRING, TAP_ALIGN_LEFT,  "conn_state", "%s" },
-    [TB_HISTORY]  = { TABLE_ITEM_STRING, TAP_ALIGN_LEFT,  "History", "%s" },
-    [TB_TEARDOWN] = { TABLE_ITEM_STRING, TAP_ALIGN_LEFT,  "Teardown", "%s" },
-    [TB_RESET]    = { TABLE_ITEM_STRING, TAP_ALIGN_LEFT,  "Reset", "%s" },
-    [TB_PACKETS]  = { TABLE_ITEM_UINT,   TAP_ALIGN_RIGHT, "Packets", "%u" },
-    [TB_BYTES_C]  = { TABLE_ITEM_UINT,   TAP_ALIGN_RIGHT, "Bytes c\u2192s", "%u" },
-    [TB_BYTES_S]  = { TABLE_ITEM_UINT,   TAP_ALIGN_RIGHT, "Bytes s\u2192c", "%u" },
-    [TB_DURATION] = { TABLE_ITEM_FLOAT,  TAP_ALIGN_RIGHT, "Duration (s)", "%.6f" },
-    [TB_RTT]      = { TABLE_ITEM_FLOAT,  TAP_ALIGN_RIGHT, "Handshake RTT (ms)", "%.3f" },
-};
+ * 64-bit counts).  An absent value (a stream without RTT) is TABLE_ITEM_NONE
+ * (empty).  Built from tcplife_table_columns at registration. */
+static stat_tap_table_item table_fields[16];
 
 static tap_param table_params[] = {
     { PARAM_FILTER, "filter", "Filter", NULL, TRUE },
@@ -74,7 +50,7 @@ static void table_init(stat_tap_table_ui *ui)
 {
     if (stat_tap_find_table(ui, TABLE_NAME))
         return;
-    stat_tap_add_table(ui, stat_tap_init_table(TABLE_NAME, TB_NCOLS, 0, NULL));
+    stat_tap_add_table(ui, stat_tap_init_table(TABLE_NAME, (int)tcplife_table_ncolumns, 0, NULL));
     table_forget_rows();    /* a new table: rows of a freed one are gone */
 }
 
@@ -120,23 +96,34 @@ static void set_uint(stat_tap_table_item_type *cell, unsigned v)
     cell->value.uint_value = v;
 }
 
-static void table_fill_row(stat_tap_table_item_type *cells, const stream_row *r)
+static void set_cell(stat_tap_table_item_type *cell, const tcplife_column *col, tcplife_cell c)
 {
-    set_uint(&cells[TB_STREAM], r->index);
-    set_string(&cells[TB_CLIENT], r->client);
-    set_string(&cells[TB_SERVER], r->server);
-    set_string(&cells[TB_STATE], r->conn_state);
-    set_string(&cells[TB_HISTORY], r->history);
-    set_string(&cells[TB_TEARDOWN], r->teardown);
-    set_string(&cells[TB_RESET], r->reset);
-    set_uint(&cells[TB_PACKETS], r->packets);
-    set_uint(&cells[TB_BYTES_C], (unsigned)MIN(r->bytes[0], G_MAXUINT));
-    set_uint(&cells[TB_BYTES_S], (unsigned)MIN(r->bytes[1], G_MAXUINT));
-    set_float(&cells[TB_DURATION], (double)r->duration_ns / 1e9);
-    if (r->has_rtt)
-        set_float(&cells[TB_RTT], (double)r->rtt_ns / 1e6);
-    else
-        cells[TB_RTT].type = TABLE_ITEM_NONE;
+    switch (c.kind) {
+    case TCPLIFE_CELL_UINT:
+        set_uint(cell, (unsigned)MIN(c.uint, G_MAXUINT));
+        break;
+    case TCPLIFE_CELL_TIME:
+        set_float(cell, (double)c.ns / ((double)col->unit_us * 1000.0));
+        break;
+    case TCPLIFE_CELL_STRING:
+        set_string(cell, c.string);
+        break;
+    default:
+        cell->type = TABLE_ITEM_NONE;
+        break;
+    }
+}
+
+static void table_fill_row(stat_tap_table_item_type *cells, const tcplife_stream *st)
+{
+    wmem_allocator_t *pool = wmem_allocator_new(WMEM_ALLOCATOR_SIMPLE);
+    tl_summary sum;
+    tl_stream_summarize(&st->core, &sum);
+    for (unsigned i = 0; i < tcplife_table_ncolumns; i++) {
+        const tcplife_column *col = tcplife_table_columns[i];
+        set_cell(&cells[i], col, col->cell(pool, st, &sum));
+    }
+    wmem_destroy_allocator(pool);
 }
 
 /* The stream's row, added (empty) on its first packet. */
@@ -145,10 +132,10 @@ static stat_tap_table_item_type *table_row_for(stat_tap_table *table, uint32_t i
     void *key = GSIZE_TO_POINTER((gsize)index + 1);
     gsize row = GPOINTER_TO_SIZE(g_hash_table_lookup(table_rows, key));
     if (row == 0) {
-        stat_tap_table_item_type empty[TB_NCOLS];
+        stat_tap_table_item_type empty[array_length(table_fields)];
         memset(empty, 0, sizeof empty);
         row = (gsize)table->num_elements + 1;
-        stat_tap_init_table_row(table, (unsigned)(row - 1), TB_NCOLS, empty);
+        stat_tap_init_table_row(table, (unsigned)(row - 1), (int)tcplife_table_ncolumns, empty);
         g_hash_table_insert(table_rows, key, GSIZE_TO_POINTER(row));
     }
     return table->elements[row - 1];
@@ -166,14 +153,10 @@ static tap_packet_status table_packet(void *tapdata, packet_info *pinfo _U_,
         return TAP_PACKET_DONT_REDRAW;
     stat_tap_table_item_type *cells = table_row_for(table, st->index);
     /* user_data of the first cell: the stream's last frame when last filled. */
-    if (cells[TB_STREAM].type != TABLE_ITEM_NONE &&
-        cells[TB_STREAM].user_data.uint_value == st->core.last_frame)
+    if (cells[0].type != TABLE_ITEM_NONE && cells[0].user_data.uint_value == st->core.last_frame)
         return TAP_PACKET_DONT_REDRAW;
-    wmem_allocator_t *pool = wmem_allocator_new(WMEM_ALLOCATOR_SIMPLE);
-    stream_row r = stream_row_of(pool, st);
-    table_fill_row(cells, &r);
-    cells[TB_STREAM].user_data.uint_value = st->core.last_frame;
-    wmem_destroy_allocator(pool);
+    table_fill_row(cells, st);
+    cells[0].user_data.uint_value = st->core.last_frame;
     return TAP_PACKET_REDRAW;
 }
 
@@ -187,7 +170,7 @@ static stat_tap_table_ui table_ui = {
     .stat_tap_reset_table_cb = table_reset,
     .stat_tap_free_table_item_cb = table_free_cell,
     .stat_filter_check_cb = NULL,
-    .nfields = TB_NCOLS,
+    .nfields = 0,           /* set at registration */
     .fields = table_fields,
     .nparams = array_length(table_params),
     .params = table_params,
@@ -195,8 +178,35 @@ static stat_tap_table_ui table_ui = {
     .refcount = 0,
 };
 
+static stat_tap_table_item_enum table_item_type(enum tcplife_cell_kind kind)
+{
+    switch (kind) {
+    case TCPLIFE_CELL_UINT: return TABLE_ITEM_UINT;
+    case TCPLIFE_CELL_TIME: return TABLE_ITEM_FLOAT;
+    default:                return TABLE_ITEM_STRING;
+    }
+}
+
+/* The column headers and formats, from tcplife_table_columns. */
+static void table_fields_init(void)
+{
+    static const char *const time_format[] = { "%.0f", "%.1f", "%.2f", "%.3f", "%.4f", "%.5f", "%.6f" };
+    for (unsigned i = 0; i < tcplife_table_ncolumns && i < array_length(table_fields); i++) {
+        const tcplife_column *col = tcplife_table_columns[i];
+        stat_tap_table_item *f = &table_fields[i];
+        f->type = table_item_type(col->kind);
+        f->align = col->align == 'r' ? TAP_ALIGN_RIGHT : TAP_ALIGN_LEFT;
+        f->column_name = col->table_header;
+        f->field_format = col->kind == TCPLIFE_CELL_UINT ? "%u"
+                        : col->kind == TCPLIFE_CELL_TIME ? time_format[MIN(col->decimals, 6)]
+                        : "%s";
+    }
+    table_ui.nfields = MIN(tcplife_table_ncolumns, array_length(table_fields));
+}
+
 void tcplife_report_table_register(void)
 {
+    table_fields_init();
     register_stat_tap_table_ui(&table_ui);
     register_shutdown_routine(table_free_rows);
 }

@@ -62,7 +62,7 @@ static void stream_init(tcplife_stream *st, uint32_t index, const tcplife_layer_
     }
 }
 
-tcplife_stream *tcplife_stream_get(uint32_t index, const tcplife_layer_facts *l)
+tcplife_stream *tcplife_stream_get_or_create(uint32_t index, const tcplife_layer_facts *l)
 {
     uint32_t page = index >> PAGE_BITS;
 
@@ -86,38 +86,74 @@ const tcplife_stream *tcplife_stream_at(uint32_t index)
     return st->used ? st : NULL;
 }
 
-uint32_t tcplife_stream_count(void)
+uint32_t tcplife_stream_index_limit(void)
 {
     return npages * PAGE_SIZE;
 }
 
-const uint8_t *tcplife_stream_addr(const tcplife_stream *st, int which)
+const uint8_t *tcplife_stream_addr(const tcplife_stream *st, enum tl_side_index side)
 {
-    return st->addr_len == 16 ? st->addr.v6[which] : st->addr.v4[which];
+    return st->addr_len == 16 ? st->addr.v6[side] : st->addr.v4[side];
+}
+
+static void swap_bytes(uint8_t *a, uint8_t *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        uint8_t t = a[i];
+        a[i] = b[i];
+        b[i] = t;
+    }
+}
+
+/* Created in the first segment's direction: swapped when its sender turned
+ * out to be the server. */
+void tcplife_stream_set_roles(tcplife_stream *st)
+{
+    if (st->core.first_sender != TL_ROLE_SERVER)
+        return;
+    uint16_t port = st->port[0];
+    st->port[0] = st->port[1];
+    st->port[1] = port;
+    if (st->addr_len == 4)
+        swap_bytes(st->addr.v4[0], st->addr.v4[1], 4);
+    else if (st->addr_len == 16)
+        swap_bytes(st->addr.v6[0], st->addr.v6[1], 16);
+}
+
+/* By ports; by address only when both ports are equal. */
+bool tcplife_stream_sent_by(const tcplife_stream *st, enum tl_side_index side,
+                            const tcplife_layer_facts *l)
+{
+    if (l->srcport != st->port[side] || l->dstport != st->port[1 - side])
+        return false;
+    if (st->port[0] != st->port[1] || st->addr_len == 0 || l->addr_len != st->addr_len)
+        return true;
+    return memcmp(l->src, tcplife_stream_addr(st, side), st->addr_len) == 0;
 }
 
 /* Into a caller's buffer: the tree shows it on every packet, and allocating
  * costs more than formatting. */
-const char *tcplife_endpoint_format(const tcplife_stream *st, int which,
+const char *tcplife_endpoint_format(const tcplife_stream *st, enum tl_side_index side,
                                     char buf[TCPLIFE_ENDPOINT_MAX])
 {
     char addr[WS_INET6_ADDRSTRLEN];
     address a;
 
     if (st->addr_len == 0) {
-        snprintf(buf, TCPLIFE_ENDPOINT_MAX, "port %u", st->port[which]);
+        snprintf(buf, TCPLIFE_ENDPOINT_MAX, "port %u", st->port[side]);
         return buf;
     }
     set_address(&a, st->addr_len == 4 ? AT_IPv4 : AT_IPv6, st->addr_len,
-                tcplife_stream_addr(st, which));
+                tcplife_stream_addr(st, side));
     address_to_str_buf(&a, addr, (int)sizeof addr);
     snprintf(buf, TCPLIFE_ENDPOINT_MAX, st->addr_len == 4 ? "%s:%u" : "[%s]:%u", addr,
-             st->port[which]);
+             st->port[side]);
     return buf;
 }
 
-const char *tcplife_endpoint_str(wmem_allocator_t *pool, const tcplife_stream *st, int which)
+const char *tcplife_endpoint_str(wmem_allocator_t *pool, const tcplife_stream *st,
+                                 enum tl_side_index side)
 {
     char buf[TCPLIFE_ENDPOINT_MAX];
-    return wmem_strdup(pool, tcplife_endpoint_format(st, which, buf));
+    return wmem_strdup(pool, tcplife_endpoint_format(st, side, buf));
 }

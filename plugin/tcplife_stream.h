@@ -2,19 +2,24 @@
  *
  * A stream is one tcp.stream value: the core's state plus the endpoints,
  * which only the display needs.  Streams live in a table indexed by
- * tcp.stream, in file scope.  A packet's verdict is stored as a
- * tcplife_record (tcplife_records.h) on the first pass; rendering and taps
- * see it as a tcplife_packet, which joins the verdict to its stream.
+ * tcp.stream, in file scope.  Rendering and taps see a packet as a
+ * tcplife_packet: its stored verdict joined to its stream.
+ *
+ * Endpoints are indexed like every per-side array, by enum tl_side_index
+ * (client 0, server 1).  A new stream's endpoints are its first segment's
+ * sender and receiver until the core has assigned the roles: then
+ * tcplife_stream_set_roles() puts them in their place.
  *
  *   tcplife_streams_reset()         forgets every stream; call when file scope ends.
- *   tcplife_stream_get(i, l)        stream i, created from its first layer's facts l if new.
+ *   tcplife_stream_get_or_create(i, l)  stream i, created from its first layer's facts l if new.
  *   tcplife_stream_at(i)            stream i, or NULL if never created.
- *   tcplife_stream_count()          an upper bound of the indices created so far, for loops.
- *   tcplife_stream_addr(st, w)      endpoint w's address bytes (st->addr_len of them).
- *   tcplife_endpoint_format(st, w, buf)  "address:port" ("[address]:port" for IPv6, "port N"
- *                                   without IP) of endpoint w: 0 the stream's first sender,
- *                                   1 its peer; into buf, returned.
- *   tcplife_endpoint_str(pool, st, w)  the same, allocated from pool.
+ *   tcplife_stream_index_limit()    every created index is below it, for loops.
+ *   tcplife_stream_set_roles(st)    orders the endpoints by role, once the first segment was classified.
+ *   tcplife_stream_addr(st, side)   that side's address bytes (st->addr_len of them).
+ *   tcplife_stream_sent_by(st, side, l)  whether layer l was sent by that side's endpoint.
+ *   tcplife_endpoint_format(st, side, buf)  "address:port" ("[address]:port" for IPv6, "port N"
+ *                                   without IP) of that side, into buf, returned.
+ *   tcplife_endpoint_str(pool, st, side)  the same, allocated from pool.
  */
 #ifndef TCPLIFE_STREAM_H
 #define TCPLIFE_STREAM_H
@@ -31,20 +36,14 @@ typedef struct _wmem_allocator_t wmem_allocator_t;
 typedef struct tcplife_stream {
     tl_stream core;
     uint32_t  index;          /* tcp.stream */
-    uint16_t  port[2];        /* [0] the first segment's sender, [1] its receiver */
+    uint16_t  port[2];        /* by enum tl_side_index (see tcplife_stream_set_roles) */
     uint8_t   addr_len;       /* 4, 16, or 0 when not carried by IP */
     bool      used;           /* created (the table is allocated zeroed, by pages) */
     union {                   /* IPv4 inline; IPv6, rarer, out of line: 24 bytes less per stream */
-        uint8_t   v4[2][4];
+        uint8_t   v4[2][4];   /* by enum tl_side_index, as port[] */
         uint8_t (*v6)[16];    /* v6[0], v6[1], file scope */
     } addr;
 } tcplife_stream;
-
-/* What the first pass stores per annotated TCP layer (tcplife_records.h). */
-typedef struct tcplife_record {
-    uint32_t  stream;     /* tcp.stream */
-    tl_result result;     /* result.phase is never TL_PHASE_NONE in a stored record */
-} tcplife_record;
 
 #define TCPLIFE_ENDPOINT_MAX 56     /* "[IPv6 address]:port" and its NUL */
 
@@ -57,12 +56,16 @@ typedef struct tcplife_packet {
 struct tcplife_layer_facts;
 
 void tcplife_streams_reset(void);
-tcplife_stream *tcplife_stream_get(uint32_t index, const struct tcplife_layer_facts *l);
+tcplife_stream *tcplife_stream_get_or_create(uint32_t index, const struct tcplife_layer_facts *l);
 const tcplife_stream *tcplife_stream_at(uint32_t index);
-uint32_t tcplife_stream_count(void);
-const uint8_t *tcplife_stream_addr(const tcplife_stream *st, int which);
-const char *tcplife_endpoint_format(const tcplife_stream *st, int which,
+uint32_t tcplife_stream_index_limit(void);
+void tcplife_stream_set_roles(tcplife_stream *st);
+const uint8_t *tcplife_stream_addr(const tcplife_stream *st, enum tl_side_index side);
+bool tcplife_stream_sent_by(const tcplife_stream *st, enum tl_side_index side,
+                            const struct tcplife_layer_facts *l);
+const char *tcplife_endpoint_format(const tcplife_stream *st, enum tl_side_index side,
                                     char buf[TCPLIFE_ENDPOINT_MAX]);
-const char *tcplife_endpoint_str(wmem_allocator_t *pool, const tcplife_stream *st, int which);
+const char *tcplife_endpoint_str(wmem_allocator_t *pool, const tcplife_stream *st,
+                                 enum tl_side_index side);
 
 #endif /* TCPLIFE_STREAM_H */

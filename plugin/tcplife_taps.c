@@ -24,9 +24,8 @@
 
 static int tcplife_tap = TCPLIFE_ID_INIT;
 
-void tcplife_taps_register(int proto)
+void tcplife_taps_register(void)
 {
-    (void)proto;
     tcplife_tap = register_tap("tcplife");
     tcplife_report_streams_register();
     tcplife_report_ladder_register();

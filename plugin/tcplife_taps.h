@@ -1,6 +1,6 @@
 /* tcplife_taps.h - the "tcplife" tap and the reports built on it.
  *
- *   tcplife_taps_register(proto)   registers the tap and its reports:
+ *   tcplife_taps_register()         registers the tap and its reports:
  *       tshark -z tcplife,streams[,FILTER]          one row per stream, totals per conn_state
  *       tshark -z tcplife,ladder[,STREAM...][,all]  a tcpdump-like ladder per stream
  *       Statistics > TCP Lifecycle (tshark: -z tcplife,table[,FILTER])  the streams table
@@ -25,7 +25,7 @@ typedef struct tcplife_tap_info {
     const tcplife_layer_facts *facts;  /* NULL on revisits */
 } tcplife_tap_info;
 
-void tcplife_taps_register(int proto);
+void tcplife_taps_register(void);
 void tcplife_taps_queue(packet_info *pinfo, const tcplife_tap_info *info, int n);
 
 #endif /* TCPLIFE_TAPS_H */

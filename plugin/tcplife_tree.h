@@ -1,6 +1,7 @@
 /* tcplife_tree.h - everything tcplife shows: fields, subtrees, expert info.
  *
- *   tcplife_tree_register(proto)   registers the hf, ett and ei arrays under proto.
+ *   proto_tcplife                  the protocol (packet-tcplife.c registers it).
+ *   tcplife_tree_register()        registers the hf, ett and ei arrays under proto_tcplife.
  *   tcplife_tree_render(t, v, p, pkt, mode)  adds one TCP layer's "TCP Lifecycle" tree
  *                                  (per-packet fields, then the stream summary) to t, or the
  *                                  part of it that mode asks for.
@@ -20,9 +21,9 @@ enum tcplife_render {
     TCPLIFE_RENDER_FULL,        /* per-packet fields and the stream summary */
 };
 
-void tcplife_tree_register(int proto);
-/* Whether a visible tree or a referenced tcplife.stream.* field needs the stream summary. */
-bool tcplife_tree_stream_wanted(proto_tree *tree);
+extern int proto_tcplife;
+
+void tcplife_tree_register(void);
 void tcplife_tree_render(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo,
                          const tcplife_packet *pkt, enum tcplife_render mode);
 

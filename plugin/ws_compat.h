@@ -22,6 +22,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stddef.h>
+#include <stdlib.h>
 
 /* All four versions install ws_version.h with WIRESHARK_VERSION_MAJOR,
  * _MINOR and _MICRO.  (The installed config.h of 4.2+ also has
@@ -89,25 +90,17 @@ typedef gboolean tcplife_pref_bool_t;
 #define tcplife_tvb_get_u8 tvb_get_guint8
 #endif
 
-/* wmem_foreach_func, the wmem_tree_foreach() callback, returns gboolean in
- * 4.0 and bool from 4.2.  (wmem_map_foreach() takes glib's GHFunc, which
- * returns void, in every version; wmem_map_foreach_remove() is 4.2+.) */
-#if TCPLIFE_WS_AT_LEAST(4, 2)
-typedef bool tcplife_wmem_foreach_ret_t;
-#else
-typedef gboolean tcplife_wmem_foreach_ret_t;
-#endif
-
 /* stat_tap_ui.tap_init_cb (the "-z name" start-up callback) returns void up
  * to 4.4 and bool from 4.6 (false makes tshark fail).  Declare it as
  *   static tcplife_stat_init_ret_t init(const char *opt, void *ud)
- * and end it with TCPLIFE_STAT_INIT_RETURN(ok). */
+ * and end it with TCPLIFE_STAT_INIT_RETURN(ok).  Before 4.6 a failed start
+ * exits, as tshark's own reports do. */
 #if TCPLIFE_WS_AT_LEAST(4, 6)
 typedef bool tcplife_stat_init_ret_t;
 #define TCPLIFE_STAT_INIT_RETURN(ok)  return (ok)
 #else
 typedef void tcplife_stat_init_ret_t;
-#define TCPLIFE_STAT_INIT_RETURN(ok)  do { (void)(ok); return; } while (0)
+#define TCPLIFE_STAT_INIT_RETURN(ok)  do { if (!(ok)) exit(EXIT_FAILURE); return; } while (0)
 #endif
 
 /* ------------------------------------------------------------------------
@@ -158,70 +151,6 @@ static inline uint32_t
 tcplife_fi_uint(const field_info *fi)
 {
     return (uint32_t)tcplife_fi_uint64(fi);
-}
-
-/* FT_BOOLEAN (also works on an integer: non-zero is true). */
-static inline bool
-tcplife_fi_bool(const field_info *fi)
-{
-    return tcplife_fi_uint64(fi) != 0;
-}
-
-/* FT_BYTES (and FT_UINT_BYTES): the bytes and their count, or NULL/0.
- * 4.0: fvalue_get_bytes() returns the data, the GByteArray is in the
- *      public fvalue_t and no length getter is exported.
- * 4.2+: fvalue_get_bytes_data() / fvalue_get_bytes_size(). */
-static inline const uint8_t *
-tcplife_fi_bytes(const field_info *fi, size_t *len)
-{
-    *len = 0;
-    if (fi == NULL || fi->hfinfo == NULL ||
-        (fi->hfinfo->type != FT_BYTES && fi->hfinfo->type != FT_UINT_BYTES))
-        return NULL;
-#if TCPLIFE_WS_AT_LEAST(4, 2)
-    *len = fvalue_get_bytes_size(TCPLIFE_FI_FVALUE(fi));
-    return (const uint8_t *)fvalue_get_bytes_data(TCPLIFE_FI_FVALUE(fi));
-#else
-    const GByteArray *ba = fi->value.value.bytes;
-    if (ba == NULL)
-        return NULL;
-    *len = ba->len;
-    return ba->data;
-#endif
-}
-
-/* ------------------------------------------------------------------------
- * Wanted fields.  Same API in all four versions, but note (documented in
- * 4.6's packet.h, and the behaviour of tshark in every version): the wanted
- * hfids are primed on the FIRST pass only.  On later passes (tshark -2,
- * the GUI re-dissecting a clicked packet) a field may be absent because it
- * was faked, so compute on the first pass (!PINFO_FD_VISITED(pinfo)) and
- * keep the results in file scope (tcplife_records.c).
- *
- * Look the ids up in the handoff routine, when every protocol is
- * registered.  A protocol ("tcp") has an hf id like any field and can be
- * wanted too: its field_info locates the protocol's bytes.
- */
-static inline int
-tcplife_want_field(GArray *wanted, const char *abbrev)
-{
-    int id = proto_registrar_get_id_byname(abbrev);
-    if (id > 0)
-        g_array_append_val(wanted, id);
-    return id;
-}
-
-/* The first field_info of hf_id in tree, or NULL. */
-static inline field_info *
-tcplife_first_finfo(proto_tree *tree, int hf_id)
-{
-    GPtrArray *a;
-    if (tree == NULL || hf_id <= 0)
-        return NULL;
-    a = proto_get_finfo_ptr_array(tree, hf_id);
-    if (a == NULL || a->len == 0)
-        return NULL;
-    return (field_info *)g_ptr_array_index(a, 0);
 }
 
 /* ------------------------------------------------------------------------

@@ -1,0 +1,68 @@
+/* tcplife_fields.h - the stream summary's fields and report columns, one row each.
+ *
+ * Every per-stream fact lives in the core's tl_summary (tl_stream_summarize).
+ * One table (tcplife_fields.c) says, for each tcplife.stream.* field, its
+ * filter name, display name, type and the summary member it shows; a second
+ * one says how each report column reads the summary.  Registration, the
+ * tree, -z tcplife,streams and Statistics > TCP Lifecycle all iterate them,
+ * so a new fact is a summary member and a row (CONTRIBUTING.md).
+ *
+ *   tcplife_fields_register(proto)   registers the stream fields and their subtrees.
+ *   tcplife_fields_wanted(tree)      whether the tree is visible or a tcplife.stream.* field is
+ *                                    referenced: otherwise nobody reads the summary.
+ *   tcplife_fields_render(t, tvb, st)  adds stream st's "Stream lifecycle" subtree to t.
+ *   tcplife_vals_*                   the contract's value names, for fields with numbers.
+ *   tcplife_column_cell(c, pool, st, sum)  column c's cell for one stream.
+ *   tcplife_streams_columns[], tcplife_table_columns[]  each report's columns, in order.
+ */
+#ifndef TCPLIFE_FIELDS_H
+#define TCPLIFE_FIELDS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <epan/packet.h>
+
+#include "tcplife_stream.h"
+
+extern const value_string tcplife_vals_phase[];
+extern const value_string tcplife_vals_role[];
+extern const value_string tcplife_vals_reset_kind[];
+
+void tcplife_fields_register(int proto);
+bool tcplife_fields_wanted(proto_tree *tree);
+void tcplife_fields_render(proto_tree *tree, tvbuff_t *tvb, const tcplife_stream *st);
+
+/* ---- report columns -------------------------------------------------------- */
+
+enum tcplife_cell_kind {
+    TCPLIFE_CELL_NONE,      /* absent: "-" in text, an empty cell in the GUI */
+    TCPLIFE_CELL_UINT,
+    TCPLIFE_CELL_TIME,      /* ns, shown in the column's unit */
+    TCPLIFE_CELL_STRING,
+};
+
+typedef struct tcplife_cell {
+    enum tcplife_cell_kind kind;
+    uint64_t    uint;
+    int64_t     ns;
+    const char *string;     /* lives in the pool given to the cell function */
+} tcplife_cell;
+
+typedef struct tcplife_column {
+    const char *text_header;    /* -z tcplife,streams */
+    const char *table_header;   /* Statistics > TCP Lifecycle */
+    char        align;          /* 'l' or 'r' */
+    enum tcplife_cell_kind kind;
+    uint64_t    unit_us;        /* times: the unit, in microseconds (1000: ms) */
+    int         decimals;       /* times: digits after the point */
+    const char *unit;           /* times: " ms" after the number in text */
+    tcplife_cell (*cell)(wmem_allocator_t *pool, const tcplife_stream *st, const tl_summary *sum);
+} tcplife_column;
+
+extern const tcplife_column *const tcplife_streams_columns[];
+extern const unsigned tcplife_streams_ncolumns;
+extern const tcplife_column *const tcplife_table_columns[];
+extern const unsigned tcplife_table_ncolumns;
+
+#endif /* TCPLIFE_FIELDS_H */
