@@ -147,6 +147,12 @@ static field_row fields[] = {
     ROW(V_U32, FT_FRAMENUM, OFF(last_frame), "Last frame", "tcplife.stream.last_frame", NULL),
     ROW(V_NS, FT_RELATIVE_TIME, OFF(duration_ns), "Duration", "tcplife.stream.duration",
         "From the stream's first to its last packet"),
+    ROW(V_MAYBE_U32, FT_FRAMENUM, OFF(side[TL_SIDE_CLIENT].first_data_frame), "First data from client",
+        "tcplife.stream.first_data.client", "The client's first frame carrying payload"),
+    ROW(V_MAYBE_U32, FT_FRAMENUM, OFF(side[TL_SIDE_SERVER].first_data_frame), "First data from server",
+        "tcplife.stream.first_data.server", "The server's first frame carrying payload"),
+    ROW(V_MAYBE_NS, FT_RELATIVE_TIME, OFF(ttfb), "Time to first byte", "tcplife.stream.ttfb",
+        "From the client's first payload to the server's first payload after it"),
 };
 
 /* ---- registration ------------------------------------------------------------ */
@@ -326,6 +332,7 @@ CELL_FN(cell_server) { return cell_string(tcplife_endpoint_str(pool, st, TL_SIDE
 CELL_FN(cell_conn_state) { return cell_string(TL_NAME(tl_conn_state_names, sum->conn_state)); }
 CELL_FN(cell_history) { return cell_string(sum->history[0] ? sum->history : "-"); }
 CELL_FN(cell_rtt) { return cell_time(sum->rtt); }
+CELL_FN(cell_ttfb) { return cell_time(sum->ttfb); }
 CELL_FN(cell_bytes_client) { return cell_uint(sum->side[TL_SIDE_CLIENT].bytes); }
 CELL_FN(cell_bytes_server) { return cell_uint(sum->side[TL_SIDE_SERVER].bytes); }
 CELL_FN(cell_packets) { return cell_uint(sum->packets); }
@@ -378,6 +385,8 @@ static const tcplife_column col_reset = COLUMN("reset", "Reset", 'l', TCPLIFE_CE
 static const tcplife_column col_duration = COLUMN("duration", "Duration (s)", 'r', TCPLIFE_CELL_TIME,
                                                   cell_duration, .unit_us = 1000000, .decimals = 6,
                                                   .unit = " s");
+static const tcplife_column col_ttfb = COLUMN("ttfb", "TTFB (ms)", 'r', TCPLIFE_CELL_TIME,
+                                              cell_ttfb, .unit_us = 1000, .decimals = 3, .unit = " ms");
 static const tcplife_column col_packets =
     COLUMN("packets", "Packets", 'r', TCPLIFE_CELL_UINT, cell_packets);
 
@@ -391,6 +400,6 @@ const unsigned tcplife_streams_ncolumns = array_length(tcplife_streams_columns);
  * columns that can be empty come last. */
 const tcplife_column *const tcplife_table_columns[] = {
     &col_stream, &col_client, &col_server, &col_state, &col_history, &col_teardown, &col_reset,
-    &col_packets, &col_bytes_c, &col_bytes_s, &col_duration, &col_rtt,
+    &col_packets, &col_bytes_c, &col_bytes_s, &col_duration, &col_rtt, &col_ttfb,
 };
 const unsigned tcplife_table_ncolumns = array_length(tcplife_table_columns);

@@ -244,6 +244,11 @@ static void advance(tl_stream *s, enum tl_role who, const tl_segment *seg, tl_re
     if (r.phase == TL_PHASE_TRANSFER)
         s->transfers++;
 
+    enum tl_side_index side = tl_side_of(who);
+    if (seg->len > 0 && !(seg->flags & TL_RST) && s->data_frame[side] == 0) {
+        s->data_frame[side] = seg->frame;
+        s->data_time_ns[side] = seg->time_ns;
+    }
     if (seg->flags & TL_RST)
         advance_reset(s, who, seg, r);          /* a RST acknowledges nothing */
     else if (seg->flags & TL_SYN)
@@ -357,8 +362,9 @@ static tl_maybe_bool maybe_bool(bool set, bool value)
     return m;
 }
 
-static void summarize_side(const tl_side *side, tl_side_summary *out)
+static void summarize_side(const tl_stream *s, enum tl_side_index i, tl_side_summary *out)
 {
+    const tl_side *side = &s->side[i];
     const tl_options *o = &side->opts;
     bool seen = side->opts_seen;
 
@@ -370,6 +376,16 @@ static void summarize_side(const tl_side *side, tl_side_summary *out)
     out->sack_perm = maybe_bool(seen, o->sack_perm);
     out->timestamps = maybe_bool(seen, o->timestamps);
     out->tfo = maybe_bool(seen, o->tfo);
+    out->first_data_frame = maybe_u32(s->data_frame[i] != 0, s->data_frame[i]);
+}
+
+/* Time to first byte: absent unless both sides sent payload and the server's
+ * first came after the client's (a server that speaks first has none). */
+static tl_maybe_ns ttfb(const tl_stream *s)
+{
+    uint32_t c = s->data_frame[TL_SIDE_CLIENT], v = s->data_frame[TL_SIDE_SERVER];
+    return maybe_ns(c != 0 && v > c,
+                    s->data_time_ns[TL_SIDE_SERVER] - s->data_time_ns[TL_SIDE_CLIENT]);
 }
 
 /* RTTs exist once step 3 is seen, and not for a simultaneous open. */
@@ -414,7 +430,7 @@ void tl_stream_summarize(const tl_stream *s, tl_summary *out)
 {
     memset(out, 0, sizeof *out);
     for (int i = 0; i < 2; i++)
-        summarize_side(&s->side[i], &out->side[i]);
+        summarize_side(s, (enum tl_side_index)i, &out->side[i]);
     out->history = tl_zeek_history(&s->zeek);
     out->conn_state = (uint8_t)tl_zeek_conn_state(&s->zeek);
     out->roles_inferred = s->roles_inferred;
@@ -434,6 +450,7 @@ void tl_stream_summarize(const tl_stream *s, tl_summary *out)
     out->first_frame = s->first_frame;
     out->last_frame = s->last_frame;
     out->duration_ns = s->last_time_ns - s->first_time_ns;
+    out->ttfb = ttfb(s);
 }
 
 /* ---- expert information ----------------------------------------------------

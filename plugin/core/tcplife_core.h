@@ -120,6 +120,8 @@ typedef struct tl_stream {
     uint32_t hs_frame[3];      /* first frame of handshake steps 1-3 */
     uint32_t td_frame[4];      /* first frame of teardown steps 1-4 */
     uint32_t reset_frame;      /* the stream's first RST */
+    uint32_t data_frame[2];    /* by side: its first frame with payload (not a RST), 0: none yet */
+    int64_t  data_time_ns[2];  /* and that frame's time */
     uint32_t transfers, resets;
     uint32_t phase_packets[5]; /* indexed by enum tl_phase */
     uint8_t  hs_seen;          /* bit n-1: handshake step n seen */
@@ -151,6 +153,7 @@ typedef struct tl_side_summary {
      * sent none; mss and wscale also absent when that option was not sent. */
     tl_maybe_u32  mss, wscale, syn_data;
     tl_maybe_bool sack_perm, timestamps, tfo;
+    tl_maybe_u32  first_data_frame;  /* this side's first frame with payload (not a RST) */
 } tl_side_summary;
 
 typedef struct tl_summary {
@@ -177,6 +180,7 @@ typedef struct tl_summary {
     uint32_t      packets;       /* both sides */
     uint32_t      first_frame, last_frame;
     int64_t       duration_ns;   /* first to last packet */
+    tl_maybe_ns   ttfb;          /* client's first payload to the server's first, when that came after */
 } tl_summary;
 
 /* Expert information a packet carries (tl_result_experts), one bit each. */
