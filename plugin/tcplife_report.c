@@ -89,3 +89,25 @@ void report_finish(void *tapdata)
 {
     wmem_destroy_allocator(*(wmem_allocator_t **)tapdata);
 }
+
+static tcplife_stat_init_ret_t report_init(const char *opt, void *userdata)
+{
+    bool ok = ((const report_def *)userdata)->start(opt);
+    TCPLIFE_STAT_INIT_RETURN(ok);
+}
+
+/* tshark hands register_stat_tap_ui's userdata to the init callback: one
+ * callback serves every report. */
+void report_register(report_def *def)
+{
+    stat_tap_ui ui = {
+        .group = REGISTER_PACKET_STAT_GROUP_UNSORTED,
+        .title = def->title,
+        .cli_string = def->cli,
+        .tap_init_cb = report_init,
+        .nparams = 0,
+        .params = NULL,
+    };
+    def->ui = ui;
+    register_stat_tap_ui(&def->ui, def);
+}

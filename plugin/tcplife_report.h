@@ -8,6 +8,8 @@
  *   cli_args(opt, cli)           the arguments after "cli," in opt, "" for none, NULL if no match.
  *   report_listen(...)           registers a listener on the tcplife tap, or says why not.
  *   report_finish(tapdata)       destroys the report's allocator (its first member).
+ *   report_register(def)         registers def->cli as "-z" and the Statistics menu entry
+ *                                def->title; "-z CLI[,ARGS]" calls def->start(opt).
  *   bad_argument(fmt, ...)       prints "tshark: ..." to stderr, returns false.
  *   print_title(title)           the rule and title line of a report.
  */
@@ -18,6 +20,7 @@
 #include <stdint.h>
 
 #include <epan/packet.h>
+#include <epan/stat_tap_ui.h>
 #include <epan/tap.h>
 
 #include "tcplife_fields.h"
@@ -37,6 +40,15 @@ const char *cli_args(const char *opt, const char *cli);
 bool report_listen(const char *cli, void *report, const char *filter,
                    tap_packet_cb packet, tap_draw_cb draw, tap_finish_cb finish);
 void report_finish(void *tapdata);
+
+typedef struct report_def {
+    const char *cli;                    /* "tcplife,streams" */
+    const char *title;                  /* "TCP lifecycle: streams" */
+    bool      (*start)(const char *opt); /* false: opt unusable (bad_argument said why) */
+    stat_tap_ui ui;                     /* filled by report_register */
+} report_def;
+
+void report_register(report_def *def);
 
 void tcplife_report_streams_register(void);
 void tcplife_report_ladder_register(void);

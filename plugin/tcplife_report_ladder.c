@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <epan/stat_tap_ui.h>
 
 #include "core/tcplife_label.h"
 
@@ -349,22 +348,8 @@ static bool ladder_start(const char *opt)
     return false;
 }
 
-static tcplife_stat_init_ret_t ladder_init(const char *opt, void *userdata _U_)
-{
-    bool ok = ladder_start(opt);
-    TCPLIFE_STAT_INIT_RETURN(ok);
-}
-
-static stat_tap_ui ladder_ui = {
-    .group = REGISTER_PACKET_STAT_GROUP_UNSORTED,
-    .title = "TCP lifecycle: ladder",
-    .cli_string = LADDER_CLI,
-    .tap_init_cb = ladder_init,
-    .nparams = 0,
-    .params = NULL,
-};
-
 void tcplife_report_ladder_register(void)
 {
-    register_stat_tap_ui(&ladder_ui, NULL);
+    static report_def def = { .cli = LADDER_CLI, .title = "TCP lifecycle: ladder", .start = ladder_start };
+    report_register(&def);
 }

@@ -5,7 +5,6 @@
 
 #include <stdio.h>
 
-#include <epan/stat_tap_ui.h>
 
 
 /* ---- -z tcplife,streams[,FILTER] ---------------------------------------- */
@@ -118,22 +117,8 @@ static bool streams_start(const char *opt)
     return false;
 }
 
-static tcplife_stat_init_ret_t streams_init(const char *opt, void *userdata _U_)
-{
-    bool ok = streams_start(opt);
-    TCPLIFE_STAT_INIT_RETURN(ok);
-}
-
-static stat_tap_ui streams_ui = {
-    .group = REGISTER_PACKET_STAT_GROUP_UNSORTED,
-    .title = "TCP lifecycle: streams",
-    .cli_string = STREAMS_CLI,
-    .tap_init_cb = streams_init,
-    .nparams = 0,
-    .params = NULL,
-};
-
 void tcplife_report_streams_register(void)
 {
-    register_stat_tap_ui(&streams_ui, NULL);
+    static report_def def = { .cli = STREAMS_CLI, .title = "TCP lifecycle: streams", .start = streams_start };
+    report_register(&def);
 }

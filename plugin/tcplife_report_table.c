@@ -4,7 +4,6 @@
 #include "tcplife_report.h"
 
 
-#include <epan/stat_tap_ui.h>
 
 
 /* ---- Statistics > TCP Lifecycle (the GUI's streams table) ----------------
