@@ -12,8 +12,10 @@
 #
 # The command runs as root inside the chroot, in /src, which is the source
 # tree bind-mounted read-only (set TCPLIFE_COPY_SRC=1 to copy it instead).
-# Without a command it configures, builds and runs ctest in /tmp/build.
-# The build directory lives inside the chroot, so it is reused between runs.
+# Without a command it configures, builds and runs ctest in /tmp/build, then
+# tests/package/check_package.sh: builds the Debian package there, installs
+# it with apt, checks it and removes it.  The build directory lives inside
+# the chroot, so it is reused between runs.
 #
 # Must run as root.  Safe to re-run: an existing chroot is reused, and apt
 # runs only when a package is missing.  Mounts are undone on exit.
@@ -46,9 +48,10 @@ PACKAGES=(build-essential cmake pkg-config wireshark-dev libwireshark-dev
 APT_OPTS=(-o Acquire::Check-Valid-Until=false -o Acquire::Retries=3
           -o APT::Install-Recommends=false -y -q)
 
-DEFAULT_CMD='cmake -S /src -B /tmp/build -DTCPLIFE_ROBUST_QUICK=ON && cmake --build /tmp/build -j2 && ctest --test-dir /tmp/build --output-on-failure -j2'
+DEFAULT_CMD='cmake -S /src -B /tmp/build -DTCPLIFE_ROBUST_QUICK=ON && cmake --build /tmp/build -j2 && ctest --test-dir /tmp/build --output-on-failure -j2 && tests/package/check_package.sh --build-dir /tmp/build'
 
-log() { printf '[run-matrix %s] %s\n' "${SUITE:-}" "$*" >&2; }
+# "[run-matrix trixie] ..." inside a suite, "[run-matrix] ..." outside one.
+log() { printf '[run-matrix%s] %s\n' "${SUITE:+ $SUITE}" "$*" >&2; }
 die() { log "error: $*"; exit 2; }
 
 usage() {
