@@ -1,7 +1,7 @@
 # fuzz.cmake - the core's fuzz harness (docs/robustness.md, "Fuzzing the core").
 #
-# Included from tests/CMakeLists.txt.  Builds, from the sources of the
-# tcplife_core target:
+# Included from tests/CMakeLists.txt.  Builds, from TCPLIFE_CORE_SOURCES (the
+# core's sources, listed in the top CMakeLists.txt) under the sanitizers:
 #   fuzz_core_replay  always (gcc or clang): tests/fuzz/fuzz_driver.c's main()
 #                     over the harness, under ASan+UBSan.  Test fuzz.core.replay
 #                     replays the seed corpus, then mutates it for
@@ -9,8 +9,8 @@
 #   fuzz_core         when a clang with libFuzzer is found: the libFuzzer
 #                     build.  Test fuzz.core.libfuzzer runs it for
 #                     TCPLIFE_FUZZ_SECONDS from the seed corpus.
-# -DTCPLIFE_ROBUST_QUICK=ON shortens both defaults (45 s and 15 s -> 20 s and 5 s).
-option(TCPLIFE_ROBUST_QUICK "Shorter fuzzing and robustness tests (e.g. for the version matrix)" OFF)
+# TCPLIFE_ROBUST_QUICK=ON (tests/CMakeLists.txt) shortens both defaults
+# (45 s and 15 s -> 20 s and 5 s).
 if(TCPLIFE_ROBUST_QUICK)
     set(fuzz_default_seconds 20)
     set(fuzz_default_replay_seconds 5)
@@ -26,29 +26,18 @@ set(TCPLIFE_FUZZ_REPLAY_SECONDS ${fuzz_default_replay_seconds} CACHE STRING
 set(FUZZ_DIR ${CMAKE_CURRENT_LIST_DIR})
 set(FUZZ_CORPUS ${FUZZ_DIR}/corpus)
 
-# The core's sources and include directory, from the target itself.
-get_target_property(fuzz_core_rel_sources tcplife_core SOURCES)
-get_target_property(fuzz_core_source_dir tcplife_core SOURCE_DIR)
-get_target_property(fuzz_core_includes tcplife_core INCLUDE_DIRECTORIES)
-set(FUZZ_CORE_SOURCES)
-foreach(src ${fuzz_core_rel_sources})
-    if(IS_ABSOLUTE ${src})
-        list(APPEND FUZZ_CORE_SOURCES ${src})
-    else()
-        list(APPEND FUZZ_CORE_SOURCES ${fuzz_core_source_dir}/${src})
-    endif()
-endforeach()
+# The core's sources (relative to the project), its headers beside them.
+list(TRANSFORM TCPLIFE_CORE_SOURCES PREPEND ${PROJECT_SOURCE_DIR}/ OUTPUT_VARIABLE FUZZ_CORE_SOURCES)
 set(FUZZ_INCLUDES)
-foreach(dir ${fuzz_core_includes})
-    string(REGEX REPLACE "^\\$<BUILD_INTERFACE:(.*)>$" "\\1" dir "${dir}")
-    if(NOT dir MATCHES "^\\$<" AND NOT dir STREQUAL "")
-        list(APPEND FUZZ_INCLUDES ${dir})
-    endif()
+foreach(src ${FUZZ_CORE_SOURCES})
+    get_filename_component(dir ${src} DIRECTORY)
+    list(APPEND FUZZ_INCLUDES ${dir})
 endforeach()
 list(APPEND FUZZ_INCLUDES ${FUZZ_DIR})
+list(REMOVE_DUPLICATES FUZZ_INCLUDES)
 set(FUZZ_CORE_HEADERS)
 foreach(dir ${FUZZ_INCLUDES})
-    file(GLOB headers ${dir}/*.h)
+    file(GLOB headers CONFIGURE_DEPENDS ${dir}/*.h)
     list(APPEND FUZZ_CORE_HEADERS ${headers})
 endforeach()
 

@@ -37,6 +37,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "tcplife_flags.h"   /* TL_FIN ... TL_CWR: the record's flag bits */
+
 #define FUZZ_RECORD_SIZE 25
 #define FUZZ_SLOTS 4
 

@@ -177,9 +177,16 @@ static const uint32_t interesting32[] = {
     0xFFFFF000u, 1460, 65535, 65536, 0x00100000u, 0xFFF00000u,
 };
 
+enum { FUZZ_NS = 0x100, FUZZ_ALL_BITS = 0xFFF };   /* tcp.flags beyond tcplife_flags.h */
+
 static const uint16_t flag_sets[] = {
-    0x002, 0x012, 0x010, 0x018, 0x011, 0x019, 0x001, 0x004, 0x014, 0x005, 0x003, 0x006,
-    0x007, 0x017, 0x0C2, 0x052, 0x0D0, 0x03F, 0x0FF, 0x100, 0xFFF, 0x020, 0x030, 0x000,
+    TL_SYN, TL_SYN | TL_ACK, TL_ACK, TL_PSH | TL_ACK, TL_FIN | TL_ACK,
+    TL_FIN | TL_PSH | TL_ACK, TL_FIN, TL_RST, TL_RST | TL_ACK, TL_FIN | TL_RST,
+    TL_SYN | TL_FIN, TL_SYN | TL_RST, TL_FIN | TL_SYN | TL_RST,
+    TL_FIN | TL_SYN | TL_RST | TL_ACK, TL_SYN | TL_ECE | TL_CWR, TL_SYN | TL_ACK | TL_ECE,
+    TL_ACK | TL_ECE | TL_CWR, TL_FIN | TL_SYN | TL_RST | TL_PSH | TL_ACK | TL_URG,
+    TL_FIN | TL_SYN | TL_RST | TL_PSH | TL_ACK | TL_URG | TL_ECE | TL_CWR, FUZZ_NS,
+    FUZZ_ALL_BITS, TL_URG, TL_URG | TL_ACK, 0,
 };
 
 static size_t mutate(uint8_t *buf, size_t size)
@@ -189,7 +196,7 @@ static size_t mutate(uint8_t *buf, size_t size)
     if (nrec == 0) {
         memset(buf, 0, FUZZ_RECORD_SIZE);
         buf[0] = FUZZ_CTL_SEQ_REL | FUZZ_CTL_ACK_REL | FUZZ_CTL_FROM_FIRST;
-        buf[1] = 0x02;
+        buf[1] = TL_SYN;
         return FUZZ_RECORD_SIZE;
     }
     int rounds = 1 + (int)below(6);

@@ -1,10 +1,9 @@
 # robust.cmake - robustness tests (docs/robustness.md).  Included from
-# tests/CMakeLists.txt, whose PYTHON3, CAPTURES, all_captures, TSHARK_ENV and
-# targets tcplife_core, tcplife, tcplife_asan it uses.  All carry the ctest
-# label "robust" (ctest -L robust).
+# tests/CMakeLists.txt, whose PYTHON3, CAPTURES, all_captures, TSHARK_ENV,
+# TCPLIFE_ROBUST_QUICK and targets tcplife, tcplife_asan it uses.  All carry
+# the ctest label "robust" (ctest -L robust), as does unit.flags (every flag
+# combination in every lifecycle state, registered with the unit tests).
 #
-#   unit.flags                  every flag combination in every lifecycle state, against the
-#                               table in docs/robustness.md (tests/unit/test_flags.c)
 #   robust.corrupt              every sample capture mutated (editcap -E, fixed seeds) and cut
 #                               (editcap -s), through tshark with tcplife_asan.so: no sanitizer
 #                               report, same exit status as stock tshark
@@ -15,26 +14,15 @@
 #   robust.state_reset          several captures loaded in one sharkd are annotated as each alone
 # A test exits 77 (ctest: skipped) when its tool (valgrind, sharkd) is missing.
 #
-# -DTCPLIFE_ROBUST_QUICK=ON (e.g. for the Wireshark version matrix, where the
-# plugin code is the same) keeps the checks but runs robust.corrupt on 6
+# TCPLIFE_ROBUST_QUICK=ON keeps the checks but runs robust.corrupt on 6
 # mutations instead of 13, and leaves out robust.flood and robust.valgrind.
 
-option(TCPLIFE_ROBUST_QUICK "Shorter fuzzing and robustness tests (e.g. for the version matrix)" OFF)
 set(ROBUST_DIR ${CMAKE_CURRENT_LIST_DIR})
 if(TCPLIFE_ROBUST_QUICK)
     set(robust_corrupt_options --probs 0.01,0.1 --snaplens 40,60)
 else()
     set(robust_corrupt_options)
 endif()
-
-# ---- every flag combination in every state ------------------------------------
-add_executable(test_flags ${CMAKE_CURRENT_SOURCE_DIR}/unit/test_flags.c
-                          ${CMAKE_CURRENT_SOURCE_DIR}/unit/segments.c)
-target_link_libraries(test_flags PRIVATE tcplife_core PkgConfig::GLIB)
-target_compile_definitions(test_flags PRIVATE
-    TCPLIFE_ROBUSTNESS_DOC="${PROJECT_SOURCE_DIR}/docs/robustness.md")
-add_test(NAME unit.flags COMMAND test_flags)
-set_tests_properties(unit.flags PROPERTIES LABELS "robust")
 
 # ---- the plugin in tshark ---------------------------------------------------------
 function(tcplife_robust_test name)

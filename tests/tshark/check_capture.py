@@ -8,11 +8,16 @@
   check_capture.py invariants CAPTURE...
   check_capture.py modes CAPTURE EXPECTED.packets.tsv
 
+File formats: tests/expected/README.md (a streams file's columns are named
+in its header row, each one a field of STREAM_COLUMNS below).  Enum names
+(phase, sender, kinds) are the plugin's own, from tshark -G values.
+
 The plugin and Wireshark version come from TCPLIFE_PLUGIN and
 TCPLIFE_WS_VERSION (set by ctest).  Exit status 0 only when every check
 passed; a plugin that did not load is a failure.
 """
 
+import collections
 import json
 import os
 import sys
@@ -20,41 +25,124 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from tshark_env import TsharkEnv, fields, normalise_bool  # noqa: E402
 
-PHASES = {"1": "handshake", "2": "transfer", "3": "teardown", "4": "reset"}
-ROLES = {"1": "client", "2": "server"}
-HANDSHAKE_KINDS = {"1": "three-way", "2": "simultaneous", "3": "incomplete", "4": "not-seen"}
-INITIATORS = {"1": "client", "2": "server", "3": "both"}
-TEARDOWN_KINDS = {"0": "none", "1": "four-way", "2": "three-way", "3": "simultaneous",
-                  "4": "half-closed", "5": "reset"}
-RESET_KINDS = {"1": "refused", "2": "abort", "3": "after-close"}
+# ---- expert information: which expert summary a packet must carry ----------
+#
+# The table of docs/LIFECYCLE.md "Expert information" (| expert | severity |
+# summary | when |), with each `when` written as a predicate on a packets
+# file's row: a packet carries every expert whose `when` holds.  Severity as
+# tshark -z expert names its sections.
+LIFECYCLE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "docs",
+                         "LIFECYCLE.md")
+
+# When each expert summary is expected, from a packets file's row.  The
+# experts, severities and summaries themselves are read from the table in
+# docs/LIFECYCLE.md "Expert information": a row there without a rule here
+# (or a rule without a row) fails every test that uses the table.  None: a
+# packets file does not decide it (it needs payload or role facts).
+EXPERT_WHEN = {
+    ("tcplife.refused", "Connection refused"):
+        lambda p: p.phase == "reset" and "connection refused" in p.label,
+    ("tcplife.aborted", "Connection aborted by RST"):
+        lambda p: p.phase == "reset" and "connection aborted" in p.label,
+    ("tcplife.fin_retransmission", "FIN retransmitted"):
+        lambda p: p.phase == "teardown" and p.rexmit == "1",
+    ("tcplife.syn_retransmission", "SYN retransmitted"):
+        lambda p: p.phase == "handshake" and p.rexmit == "1" and p.steps == "1",
+    ("tcplife.syn_retransmission", "SYN-ACK retransmitted"):
+        lambda p: p.phase == "handshake" and p.rexmit == "1" and p.steps == "2",
+    ("tcplife.reset_ignored", "RST the receiver would ignore: injected or stale"):
+        lambda p: p.phase == "reset" and "(ignored:" in p.label,
+    ("tcplife.reset_ignored",
+     "RST the receiver would ignore, after a challenge ACK: injected or stale"):
+        lambda p: p.phase == "reset" and "(challenged:" in p.label,
+    ("tcplife.data_after_fin", "Data sent after own FIN"): None,
+    ("tcplife.midstream", "Capture started mid-stream: roles inferred"): None,
+}
+
+
+def read_expert_table(path=LIFECYCLE):
+    """[(expert, severity, summary)] from the docs' expert table."""
+    rows = []
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            cells = [c.strip() for c in line.strip().strip("|").split("|")]
+            if len(cells) == 4 and cells[0].startswith("`tcplife.") and cells[0].endswith("`"):
+                rows.append((cells[0].strip("`"), cells[1], cells[2]))
+    return rows
+
+
+def expert_rules():
+    """(expert, severity, summary, when) for each row a packets file decides."""
+    table = read_expert_table()
+    keys = {(e, summary) for e, _, summary in table}
+    if not table or keys != set(EXPERT_WHEN):
+        raise SystemExit("docs/LIFECYCLE.md expert table and EXPERT_WHEN disagree: %s"
+                         % sorted(keys ^ set(EXPERT_WHEN)))
+    return [(e, sev, summary, EXPERT_WHEN[(e, summary)]) for e, sev, summary in table
+            if EXPERT_WHEN[(e, summary)] is not None]
+
+
+EXPERTS = expert_rules()
+
+# ---- per-stream columns: name in a *.streams.tsv header -> tcplife field -----
+#
+# The one place a streams file's column names are defined.  A file names the
+# columns it checks in its header row (`stream` is required: the key); a new
+# per-stream field is one line here, and a column only in the files whose
+# capture's test checks it.  Values print as tshark -T fields gives them,
+# except: a number with value names (tshark -G values) prints as its name, a
+# boolean as 1/0, an absent field as "-".
+KEY_COLUMN = "stream"
+STREAM_COLUMNS = {
+    "stream": "tcplife.stream.index",
+    "client": "tcplife.stream.client",
+    "inferred": "tcplife.stream.roles_inferred",
+    "handshake": "tcplife.stream.handshake.kind",
+    "initiator": "tcplife.stream.teardown.initiator",
+    "teardown": "tcplife.stream.teardown.kind",
+    "reset": "tcplife.stream.reset.kind",
+    "reset_sender": "tcplife.stream.reset.sender",
+    "complete": "tcplife.stream.complete",
+    "conn_state": "tcplife.stream.conn_state",
+    "history": "tcplife.stream.history",
+}
 
 PACKET_FIELDS = ["frame.number", "tcplife.sender", "tcplife.phase", "tcplife.step",
                  "tcplife.retransmission", "tcplife.label"]
+# A row of a packets file (and of packet_rows()).
+PacketRow = collections.namedtuple("PacketRow", "frame sender phase steps rexmit label")
 
-STREAM_FIELDS = [
-    ("stream", "tcplife.stream.index", None),
-    ("client", "tcplife.stream.client", None),
-    ("inferred", "tcplife.stream.roles_inferred", "bool"),
-    ("handshake", "tcplife.stream.handshake.kind", HANDSHAKE_KINDS),
-    ("initiator", "tcplife.stream.teardown.initiator", INITIATORS),
-    ("teardown", "tcplife.stream.teardown.kind", TEARDOWN_KINDS),
-    ("reset", "tcplife.stream.reset.kind", RESET_KINDS),
-    ("reset_sender", "tcplife.stream.reset.sender", ROLES),
-    ("complete", "tcplife.stream.complete", "bool"),
-    ("conn_state", "tcplife.stream.conn_state", None),
-    ("history", "tcplife.stream.history", None),
-]
+
+def named(env, field, raw):
+    """A field's printed value as the expected files write it: value names
+    from the plugin's registration, booleans as 1/0."""
+    return env.value_names(field).get(raw, normalise_bool(raw))
+
+
+def wireshark_is(condition):
+    """A "#! wireshark" line's condition ("any", ">= 4.4", "< 4.4") against
+    TCPLIFE_WS_VERSION."""
+    if condition == "any":
+        return True
+    op, version = condition.split()
+    have = tuple(int(x) for x in os.environ["TCPLIFE_WS_VERSION"].split("."))
+    want = tuple(int(x) for x in version.split("."))
+    return have >= want if op == ">=" else have < want
 
 
 def read_table(path):
-    """Rows of a tab-separated expected file, and whether it lists all frames."""
-    rows, all_frames = [], False
+    """Rows of a tab-separated expected file, and whether it lists all frames.
+    Rows after a "#! wireshark CONDITION" line count only for the Wireshark
+    versions it names, up to the next such line (tests/expected/README.md)."""
+    rows, all_frames, keep = [], False, True
     with open(path, encoding="utf-8") as f:
         for line in f:
             line = line.rstrip("\n")
             if line.startswith("#! all-frames"):
                 all_frames = True
-            if not line.strip() or line.startswith("#"):
+            if line.startswith("#! wireshark "):
+                keep = wireshark_is(line[len("#! wireshark "):].strip())
+            if not line.strip() or line.startswith("#") or not keep:
                 continue
             rows.append(line.split("\t"))
     return rows, all_frames
@@ -69,8 +157,8 @@ def packet_rows(env, capture, two_pass):
         if not phase:
             result[frame] = ("-", "-", "-", "-", "-")
             continue
-        result[frame] = (ROLES.get(sender, sender), PHASES.get(phase, phase), steps or "-",
-                         normalise_bool(rexmit), label)
+        result[frame] = (named(env, "tcplife.sender", sender), named(env, "tcplife.phase", phase),
+                         steps or "-", normalise_bool(rexmit), label)
     return result
 
 
@@ -93,30 +181,54 @@ def check_packets(env, capture, expected_path):
     return failures
 
 
+def read_streams(path):
+    """(header, rows) of a streams file; the header is its first row that is
+    not a comment.  Raises ValueError on a malformed file."""
+    rows, _ = read_table(path)
+    if not rows:
+        raise ValueError("%s: no header row" % path)
+    header, rows = rows[0], rows[1:]
+    unknown = [c for c in header if c not in STREAM_COLUMNS]
+    if unknown:
+        raise ValueError("%s: unknown column(s) %s in the header row; known: %s"
+                         % (path, ", ".join(unknown), ", ".join(STREAM_COLUMNS)))
+    if len(set(header)) != len(header):
+        raise ValueError("%s: a column is named twice in the header row" % path)
+    if KEY_COLUMN not in header:
+        raise ValueError("%s: the header row has no %r column" % (path, KEY_COLUMN))
+    for row in rows:
+        if len(row) != len(header):
+            raise ValueError("%s: %d columns in row %s, the header names %d"
+                             % (path, len(row), "\t".join(row), len(header)))
+    return header, [dict(zip(header, row)) for row in rows]
+
+
 def stream_summaries(env, capture, two_pass):
-    """{stream: [summary per packet, in order]}; a summary is a tuple of names."""
-    names = [f for _, f, _ in STREAM_FIELDS]
+    """{stream: [summary per packet, in order]}; a summary is a tuple of the
+    values of every STREAM_COLUMNS column, in its order."""
+    names = list(STREAM_COLUMNS)
+    key = names.index(KEY_COLUMN)
     per_stream = {}
-    for cols in fields(env, capture, names, two_pass=two_pass):
+    for cols in fields(env, capture, [STREAM_COLUMNS[n] for n in names], two_pass=two_pass):
         cols += [""] * (len(names) - len(cols))
-        if not cols[0]:
+        if not cols[key]:
             continue
-        values = []
-        for (label, _, mapping), raw in zip(STREAM_FIELDS, cols):
-            if mapping == "bool":
-                raw = normalise_bool(raw)
-            elif isinstance(mapping, dict):
-                raw = mapping.get(raw, raw)
-            values.append(raw if raw != "" else "-")
-        per_stream.setdefault(values[0], []).append(tuple(values))
+        values = tuple(named(env, STREAM_COLUMNS[n], raw) if raw != "" else "-"
+                       for n, raw in zip(names, cols))
+        per_stream.setdefault(values[key], []).append(values)
     return per_stream
 
 
 def check_streams(env, capture, expected_path):
-    expected, _ = read_table(expected_path)
+    try:
+        header, expected = read_streams(expected_path)
+    except ValueError as error:
+        return [str(error)]
+    names = list(STREAM_COLUMNS)
     failures = []
     final = stream_summaries(env, capture, two_pass=True)
     one_pass = stream_summaries(env, capture, two_pass=False)
+    # On every column, listed in the file or not:
     for stream, summaries in final.items():
         # With -2 every packet shows the final summary.
         if len(set(summaries)) != 1:
@@ -126,16 +238,20 @@ def check_streams(env, capture, expected_path):
         if one_pass.get(stream, [None])[-1] != summaries[-1]:
             failures.append("stream %s: one-pass last summary %s != two-pass %s"
                             % (stream, one_pass.get(stream, [None])[-1], summaries[-1]))
-    want_streams = {row[0] for row in expected}
+    want_streams = {row[KEY_COLUMN] for row in expected}
     for stream in sorted(set(final) - want_streams, key=int):
         failures.append("stream %s is not listed in %s" % (stream, expected_path))
+    # On the file's columns:
     for row in expected:
-        have = final.get(row[0], [None])[-1]
-        if have != tuple(row):
-            cols = [c for c, _, _ in STREAM_FIELDS]
-            diff = [("%s: expected %s, got %s" % (c, w, h))
-                    for c, w, h in zip(cols, row, have or [None] * len(cols)) if w != h]
-            failures.append("stream %s: %s" % (row[0], "; ".join(diff)))
+        have = final.get(row[KEY_COLUMN], [None])[-1]
+        if have is None:
+            failures.append("stream %s: not in the capture" % row[KEY_COLUMN])
+            continue
+        have = dict(zip(names, have))
+        diff = ["%s: expected %s, got %s" % (c, row[c], have[c])
+                for c in header if row[c] != have[c]]
+        if diff:
+            failures.append("stream %s: %s" % (row[KEY_COLUMN], "; ".join(diff)))
     return failures
 
 
@@ -244,36 +360,34 @@ def check_invariants(env, captures):
 # stream_summary preference off it adds no tcplife.stream.* subtree.  These
 # checks hold those shortcuts to the hand-checked packets file.
 
-EXPERT_SUMMARIES = ("Connection refused", "Connection aborted by RST", "FIN retransmitted",
-                    "SYN retransmitted", "SYN-ACK retransmitted")
-
-
 def expected_experts(rows):
-    """The expert summaries LIFECYCLE.md asks for, counted from a packets file."""
-    counts = {}
-    for frame, sender, phase, steps, rexmit, label in (r[:6] for r in rows):
-        summary = None
-        if phase == "reset" and "connection refused" in label:
-            summary = "Connection refused"
-        elif phase == "reset" and "connection aborted" in label:
-            summary = "Connection aborted by RST"
-        elif phase == "teardown" and rexmit == "1":
-            summary = "FIN retransmitted"
-        elif phase == "handshake" and rexmit == "1" and steps in ("1", "2"):
-            summary = "SYN retransmitted" if steps == "1" else "SYN-ACK retransmitted"
-        if summary:
-            counts[summary] = counts.get(summary, 0) + 1
-    return counts
+    """From a packets file, by the EXPERTS table: ({(severity, summary): count},
+    {expert: [frames]})."""
+    counts, frames = {}, {}
+    for row in (PacketRow(*r[:6]) for r in rows):
+        for expert, severity, summary, when in EXPERTS:
+            if when(row):
+                counts[(severity, summary)] = counts.get((severity, summary), 0) + 1
+                frames.setdefault(expert, []).append(row.frame)
+    return counts, frames
+
+
+# Section titles of tshark -z expert, as EXPERTS names severities.
+EXPERT_SECTIONS = {"Errors": "error", "Warns": "warning", "Notes": "note", "Chats": "chat",
+                   "Comments": "comment"}
 
 
 def tcplife_experts(env, capture, two_pass):
-    """{summary: frequency} of tcplife's rows in tshark -q -z expert."""
+    """{(severity, summary): frequency} of tcplife's rows in tshark -q -z expert."""
     out = env.read(capture, ["-q", "-z", "expert"], two_pass=two_pass).stdout
-    counts = {}
+    counts, severity = {}, None
     for line in out.splitlines():
         cols = line.split(None, 3)
-        if len(cols) == 4 and cols[2] == "TCPLife" and cols[0].isdigit():
-            counts[cols[3]] = counts.get(cols[3], 0) + int(cols[0])
+        if len(cols) == 2 and cols[0] in EXPERT_SECTIONS and cols[1].startswith("("):
+            severity = EXPERT_SECTIONS[cols[0]]
+        elif len(cols) == 4 and cols[2] == "TCPLife" and cols[0].isdigit():
+            key = (severity, cols[3])
+            counts[key] = counts.get(key, 0) + int(cols[0])
     return counts
 
 
@@ -286,15 +400,23 @@ def summary_frames(env, capture, display_filter, two_pass):
 def check_modes(env, capture, expected_path):
     rows, _ = read_table(expected_path)
     failures = []
-    want = expected_experts(rows)
+    want, want_frames = expected_experts(rows)
     resets = [r[0] for r in rows if r[2] == "reset"]
+    summaries = {summary for _, _, summary, _ in EXPERTS}
+    experts_filter = " || ".join(sorted({expert for expert, _, _, _ in EXPERTS}))
+    frames = sorted({f for fs in want_frames.values() for f in fs}, key=int)
     for two_pass in (False, True):
         mode = "two-pass" if two_pass else "one-pass"
         # Only the summaries a packets file decides (not mid-stream, data after FIN).
         got = {k: v for k, v in tcplife_experts(env, capture, two_pass).items()
-               if k in EXPERT_SUMMARIES}
+               if k[1] in summaries}
         if got != want:
             failures.append("%s -z expert: expected %s, got %s" % (mode, want, got))
+        # The experts as a filter: the frames the table gives them.
+        have = summary_frames(env, capture, experts_filter, two_pass)
+        if have != frames:
+            failures.append("%s -Y %s: expected frames %s, got %s"
+                            % (mode, experts_filter, frames, have))
         have = summary_frames(env, capture, 'tcplife.phase == "reset"', two_pass)
         if have != resets:
             failures.append("%s -Y reset: expected frames %s, got %s" % (mode, resets, have))
@@ -309,7 +431,7 @@ def check_modes(env, capture, expected_path):
     # Without the stream summary: the same phases, no tcplife.stream.* at all.
     off = fields(env, capture, ["frame.number", "tcplife.phase", "tcplife.stream.conn_state"],
                  extra=["-o", "tcplife.stream_summary:FALSE"])
-    phases = {c[0]: PHASES.get(c[1], c[1]) for c in off if len(c) > 1 and c[1]}
+    phases = {c[0]: named(env, "tcplife.phase", c[1]) for c in off if len(c) > 1 and c[1]}
     for row in rows:
         if row[2] != "-" and phases.get(row[0]) != row[2]:
             failures.append("stream_summary off, frame %s: phase %s, expected %s"

@@ -41,6 +41,7 @@ class TsharkEnv:
         self.captures = os.path.join(self.root, "captures")
         os.makedirs(self.captures)
         os.chmod(self.captures, 0o755)
+        self._values = {}   # protocol -> {field: {number: name}}
         self._check_loaded()
 
     def close(self):
@@ -83,6 +84,29 @@ class TsharkEnv:
         """tshark -r <staged capture> [-2] args; returns the CompletedProcess."""
         opts = ["-r", self.stage(capture)] + (["-2"] if two_pass else [])
         return self.run(opts + list(args), check=check)
+
+    def value_names(self, field):
+        """{str(number): name} of a field's value strings, as the staged plugin
+        registers them (tshark -G values lines V<tab>field<tab>number<tab>name);
+        {} for a field without.  -G values lists every protocol (~90 MB): it
+        runs once per TsharkEnv and protocol, and keeps only that protocol's."""
+        proto = field.split(".")[0]
+        if proto not in self._values:
+            prefix = "V\t%s." % proto
+            names = {}
+            with subprocess.Popen(self.command(["-G", "values"]), stdout=subprocess.PIPE,
+                                  stderr=subprocess.DEVNULL, encoding="utf-8", errors="replace",
+                                  cwd=self.root) as proc:
+                for line in proc.stdout:
+                    if line.startswith(prefix):
+                        cols = line.rstrip("\n").split("\t")
+                        if len(cols) == 4:
+                            names.setdefault(cols[1], {})[cols[2]] = cols[3]
+            if proc.returncode != 0 or not names:
+                raise RuntimeError("tshark -G values failed (%d) or named no %s values"
+                                   % (proc.returncode, proto))
+            self._values[proto] = names
+        return self._values[proto].get(field, {})
 
     def _check_loaded(self):
         if self.preload:
