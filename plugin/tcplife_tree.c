@@ -20,6 +20,7 @@ static int hf_tcplife_sender = TCPLIFE_ID_INIT;
 static int hf_tcplife_retransmission = TCPLIFE_ID_INIT;
 static int hf_tcplife_label = TCPLIFE_ID_INIT;
 static int hf_tcplife_reset_kind = TCPLIFE_ID_INIT;
+static int hf_tcplife_reset_verdict = TCPLIFE_ID_INIT;
 
 static expert_field ei_tcplife_refused = TCPLIFE_EI_INIT;
 static expert_field ei_tcplife_aborted = TCPLIFE_EI_INIT;
@@ -27,6 +28,10 @@ static expert_field ei_tcplife_syn_retransmission = TCPLIFE_EI_INIT;
 static expert_field ei_tcplife_fin_retransmission = TCPLIFE_EI_INIT;
 static expert_field ei_tcplife_midstream = TCPLIFE_EI_INIT;
 static expert_field ei_tcplife_data_after_fin = TCPLIFE_EI_INIT;
+static expert_field ei_tcplife_reset_ignored = TCPLIFE_EI_INIT;
+
+#define VERDICT_VALUE(c_name, number, name) { number, name },
+static const value_string vals_reset_verdict[] = { TL_RESET_VERDICTS(VERDICT_VALUE) { 0, NULL } };
 
 /* ---- registration ---------------------------------------------------- */
 
@@ -49,7 +54,9 @@ static hf_register_info hf_packet[] = {
             "A repeated SYN, SYN-ACK, handshake ACK or FIN"),
     HF_STRING(hf_tcplife_label, "Label", "tcplife.label", NULL),
     HF_ENUM(hf_tcplife_reset_kind, "Reset kind", "tcplife.reset_kind", tcplife_vals_reset_kind,
-            "What this RST ended"),
+            "What this RST ended; absent when the receiver would not accept it"),
+    HF_ENUM(hf_tcplife_reset_verdict, "Reset verdict", "tcplife.reset.verdict", vals_reset_verdict,
+            "What the receiving TCP would do with this RST (RFC 9293, RFC 5961)"),
 };
 
 static ei_register_info ei[] = {
@@ -65,6 +72,8 @@ static ei_register_info ei[] = {
         "Capture started mid-stream: roles inferred", EXPFILL } },
     { &ei_tcplife_data_after_fin, { "tcplife.data_after_fin", PI_PROTOCOL, PI_WARN,
         "Data sent after own FIN", EXPFILL } },
+    { &ei_tcplife_reset_ignored, { "tcplife.reset_ignored", PI_SEQUENCE, PI_WARN,
+        "RST the receiver would ignore: injected or stale", EXPFILL } },
 };
 
 void tcplife_tree_register(void)
@@ -98,8 +107,10 @@ static void render_packet(proto_tree *t, tvbuff_t *tvb, tl_result r, const char 
     add_uint(t, hf_tcplife_sender, tvb, r.sender);
     GENERATED(proto_tree_add_boolean(t, hf_tcplife_retransmission, tvb, 0, 0,
                                      (r.flags & TL_R_RETRANSMISSION) != 0));
-    if (r.phase == TL_PHASE_RESET)
+    if (tl_result_reset_verdict(r) == TL_RV_ACCEPTED)
         add_uint(t, hf_tcplife_reset_kind, tvb, tl_result_reset_kind(r));
+    if (r.phase == TL_PHASE_RESET)
+        add_uint(t, hf_tcplife_reset_verdict, tvb, tl_result_reset_verdict(r));
     if (label)
         GENERATED(proto_tree_add_string(t, hf_tcplife_label, tvb, 0, 0, label));
 }
@@ -122,6 +133,11 @@ static void render_expert(proto_item *ti, packet_info *pinfo, unsigned experts)
         expert_add_info(pinfo, ti, &ei_tcplife_data_after_fin);
     if (experts & TL_EXPERT_MIDSTREAM)
         expert_add_info(pinfo, ti, &ei_tcplife_midstream);
+    if (experts & TL_EXPERT_RESET_IGNORED)
+        expert_add_info(pinfo, ti, &ei_tcplife_reset_ignored);
+    if (experts & TL_EXPERT_RESET_CHALLENGED)
+        expert_add_info_format(pinfo, ti, &ei_tcplife_reset_ignored,
+                               "RST the receiver would ignore, after a challenge ACK: injected or stale");
 }
 
 void tcplife_tree_render(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo,

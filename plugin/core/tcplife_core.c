@@ -16,6 +16,7 @@ const char *const tl_handshake_kind_names[] = { TL_HANDSHAKE_KINDS(TL_AS_NAME) }
 const char *const tl_teardown_initiator_names[] = { TL_TEARDOWN_INITIATORS(TL_AS_NAME) };
 const char *const tl_teardown_kind_names[] = { TL_TEARDOWN_KINDS(TL_AS_NAME) };
 const char *const tl_reset_kind_names[] = { TL_RESET_KINDS(TL_AS_NAME) };
+const char *const tl_reset_verdict_names[] = { TL_RESET_VERDICTS(TL_AS_NAME) };
 const char *const tl_conn_state_names[] = { TL_CONN_STATES(TL_AS_NAME) };
 
 const char *tl_name(const char *const names[], unsigned n, unsigned value)
@@ -95,6 +96,105 @@ static enum tl_reset_kind reset_kind(const tl_stream *s, const tl_side *peer)
     return TL_RK_ABORT;
 }
 
+/* ---- reset verdicts (LIFECYCLE.md "Reset verdicts") ------------------------
+ * What the receiving TCP would do with a RST, judged from the per-side
+ * sequence tracking before it (track_sequence); only where the tracking is
+ * sure, else the RST is accepted as every RST used to be. */
+
+/* Whether a stream has had an accepted RST. */
+static bool reset_accepted(const tl_stream *s)
+{
+    return s->resets > s->resets_rejected;
+}
+
+/* The receiver is in SYN-SENT: it sent a SYN, and the peer neither a SYN nor
+ * a SYN-ACK (either would have moved it on, RFC 9293 §3.10.7.3). */
+static bool in_syn_sent(const tl_side *rcv, const tl_side *snd)
+{
+    return rcv->sent_syn && !rcv->sent_synack && !snd->sent_syn && !snd->sent_synack;
+}
+
+/* Sure of SYN-SENT: the receiver's SYNs were captured, all with one ISN
+ * (seq_sure), and it has sent nothing with ACK (which a TCP still in
+ * SYN-SENT does not send). */
+static bool syn_sent_sure(const tl_side *rcv)
+{
+    return rcv->seq_sure && !rcv->ack_seen;
+}
+
+/* This side's ISN, while it has sent nothing beyond its SYN or SYN-ACK. */
+static uint32_t isn_of(const tl_side *side)
+{
+    return side->snd_nxt - 1 - side->syn_data;
+}
+
+/* RFC 9293 §3.10.7.3 (SYN-SENT): a RST is acceptable only when its ACK
+ * acknowledges the SYN, SND.UNA < SEG.ACK =< SND.NXT: beyond the ISN and not
+ * beyond the SYN and its Fast Open payload (without payload: ISN + 1). */
+static bool rst_answers_syn(const tl_side *rcv, const tl_segment *seg)
+{
+    return (seg->flags & TL_ACK) && tl_seq_after(seg->ack, isn_of(rcv)) &&
+           !tl_seq_after(seg->ack, rcv->snd_nxt);
+}
+
+/* Sure of a synchronized (or SYN-RECEIVED) receiver: the sender's sequence
+ * numbers were tracked from its SYN or SYN-ACK without gap, and the
+ * receiver's latest segment told its acknowledgment and window. */
+static bool window_sure(const tl_side *rcv, const tl_side *snd)
+{
+    return snd->seq_sure && rcv->ack_seen && rcv->edge_known;
+}
+
+/* RFC 5961 §3.2 (RFC 9293 §3.10.7.4, "first check sequence number" and
+ * "second check the RST bit") against what the capture allows: the
+ * receiver's RCV.NXT lies between its latest acknowledgment (lo) and the
+ * sender's next sequence number (hi), and its window ends at the right edge
+ * it advertised.  Any seq in [lo, hi] may be exactly RCV.NXT: accepted. */
+static enum tl_reset_why judge_in_window(const tl_side *rcv, const tl_side *snd, uint32_t seq)
+{
+    uint32_t lo = rcv->rcv_ack;
+    uint32_t d = seq - lo, span = snd->snd_nxt - lo, window = rcv->rcv_edge - lo;
+
+    if (d <= span)
+        return TL_RW_ACCEPTED;
+    /* After acknowledging the sender's FIN, Linux also accepts RCV.NXT - 1,
+     * the FIN's own number (tcp_reset_check): not sure enough to reject. */
+    if (snd->fin_step != 0 && rcv->acked_fin && seq == snd->fin_seq)
+        return TL_RW_ACCEPTED;
+    if (d < window)
+        return TL_RW_CHALLENGED;
+    return TL_RW_OUTSIDE_WINDOW;
+}
+
+/* The verdict on one RST from `snd` to `rcv`, from the state before it. */
+static enum tl_reset_why reset_why(const tl_stream *s, const tl_side *snd, const tl_side *rcv,
+                                   const tl_segment *seg)
+{
+    /* After an accepted RST the receiving TCP has no connection left, and
+     * after both FINs were acknowledged it may have none (CLOSED) or be in
+     * TIME-WAIT: later RSTs are not judged. */
+    if (reset_accepted(s) || (snd->acked_fin && rcv->acked_fin))
+        return TL_RW_ACCEPTED;
+    if (in_syn_sent(rcv, snd))
+        return syn_sent_sure(rcv) && !rst_answers_syn(rcv, seg) ? TL_RW_NOT_SYN_ANSWER
+                                                                : TL_RW_ACCEPTED;
+    if (!window_sure(rcv, snd))
+        return TL_RW_ACCEPTED;
+    return judge_in_window(rcv, snd, seg->seq);
+}
+
+/* RFC 5961 §3.2: the challenge ACK, <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>: the
+ * challenged receiver's next packet, a bare ACK whose ack may be RCV.NXT. */
+static bool is_challenge_ack(const tl_stream *s, enum tl_role who, const tl_side *me,
+                             const tl_side *peer, const tl_segment *seg)
+{
+    bool from_receiver = s->challenge_pending &&
+                         s->challenge_by_server == (who == TL_ROLE_SERVER);
+    return from_receiver && seg->len == 0 &&
+           (seg->flags & (TL_SYN | TL_FIN | TL_RST | TL_ACK)) == TL_ACK &&
+           seg->ack - me->rcv_ack <= peer->snd_nxt - me->rcv_ack;
+}
+
 /* The step a FIN from `me` takes: its own FIN's step, 1 or 3. */
 static uint8_t fin_step(const tl_stream *s, const tl_side *me)
 {
@@ -111,9 +211,13 @@ static tl_result classify(const tl_stream *s, enum tl_role who, const tl_segment
     tl_result r = { .sender = (uint8_t)who };
 
     if (f & TL_RST) {                                           /* rule 1 */
+        enum tl_reset_why why = reset_why(s, me, peer, seg);
         r.phase = TL_PHASE_RESET;
         r.ordinal = s->resets + 1;
-        r.flags |= (uint8_t)(reset_kind(s, peer) << TL_R_RESET_KIND_SHIFT);
+        if (why == TL_RW_ACCEPTED)
+            r.flags |= (uint8_t)(reset_kind(s, peer) << TL_R_RESET_KIND_SHIFT);
+        else
+            r.flags |= (uint8_t)(TL_R_RESET_REJECTED | why << TL_R_RESET_KIND_SHIFT);
     } else if (f & TL_SYN) {                                    /* rule 2 */
         bool synack = (f & TL_ACK) != 0;
         r.phase = TL_PHASE_HANDSHAKE;
@@ -140,6 +244,8 @@ static tl_result classify(const tl_stream *s, enum tl_role who, const tl_segment
     } else {                                                    /* rule 7 */
         r.phase = TL_PHASE_TRANSFER;
         r.ordinal = s->transfers + 1;
+        if (is_challenge_ack(s, who, me, peer, seg))
+            r.flags |= TL_R_CHALLENGE_ACK;
     }
 
     if (me->fin_step != 0 && seg->len > 0 && tl_seq_after(seg->seq + seg->len, me->fin_seq))
@@ -161,10 +267,19 @@ static void note_teardown_step(tl_stream *s, int step, const tl_segment *seg)
     s->td_seen |= STEP(step);
 }
 
+/* A RST the receiver would not act on changes nothing but the counts. */
 static void advance_reset(tl_stream *s, enum tl_role who, const tl_segment *seg, tl_result r)
 {
     s->resets++;
-    if (s->resets == 1) {
+    if (tl_result_reset_why(r) != TL_RW_ACCEPTED) {
+        s->resets_rejected++;
+        if (tl_result_reset_why(r) == TL_RW_CHALLENGED) {
+            s->challenge_pending = true;
+            s->challenge_by_server = who == TL_ROLE_CLIENT;  /* the receiver answers */
+        }
+        return;
+    }
+    if (s->resets - s->resets_rejected == 1) {
         s->reset_kind = (uint8_t)tl_result_reset_kind(r);
         s->reset_sender = (uint8_t)who;
         s->reset_frame = seg->frame;
@@ -231,6 +346,46 @@ static void advance_ack_and_fin(tl_stream *s, tl_side *me, tl_side *peer,
         s->steps23_together = true;
 }
 
+/* The sequence state a RST is judged against (reset_why): what this side
+ * sent, and what it acknowledged and advertised.  A window is scaled by its
+ * sender's own shift (RFC 7323 §2.2, at most 14) when both sides offered
+ * the option; never in a SYN; unknown while a side's SYN or SYN-ACK is
+ * missing. */
+static void track_sequence(tl_stream *s, tl_side *me, tl_side *peer, const tl_segment *seg)
+{
+    const uint16_t f = seg->flags;
+    uint32_t end = seg->seq + seg->len + ((f & TL_SYN) != 0) + ((f & TL_FIN) != 0);
+
+    if (!me->seq_tracked) {
+        me->seq_tracked = true;
+        me->seq_sure = (f & TL_SYN) != 0;
+        me->snd_nxt = end;
+    } else if (f & TL_SYN) {
+        /* A repeated SYN or SYN-ACK, sent before anything beyond it, with
+         * the same ISN and no further end; otherwise we are not sure. */
+        if (seg->seq != isn_of(me) || tl_seq_after(end, me->snd_nxt))
+            me->seq_sure = false;
+    } else if (tl_seq_after(seg->seq, me->snd_nxt)) {
+        me->seq_sure = false;       /* a jump: something this side sent was not captured */
+        me->snd_nxt = end;
+    } else if (tl_seq_after(end, me->snd_nxt)) {
+        me->snd_nxt = end;
+    }
+    if (!(f & TL_ACK))
+        return;
+    if (peer->seq_tracked && tl_seq_after(seg->ack, peer->snd_nxt))
+        peer->seq_sure = false;     /* acknowledges what the capture did not show */
+    bool both = s->side[0].opts_seen && s->side[1].opts_seen;
+    unsigned shift = 0;
+    if (!(f & TL_SYN) && both && me->opts.wscale != TL_WSCALE_ABSENT &&
+        peer->opts.wscale != TL_WSCALE_ABSENT)
+        shift = me->opts.wscale > 14 ? 14 : me->opts.wscale;
+    me->rcv_ack = seg->ack;
+    me->rcv_edge = seg->ack + ((uint32_t)seg->window << shift);
+    me->ack_seen = true;
+    me->edge_known = (f & TL_SYN) || both;
+}
+
 static void advance(tl_stream *s, enum tl_role who, const tl_segment *seg, tl_result r)
 {
     tl_side *me = side_of(s, who);
@@ -249,6 +404,10 @@ static void advance(tl_stream *s, enum tl_role who, const tl_segment *seg, tl_re
         s->data_frame[side] = seg->frame;
         s->data_time_ns[side] = seg->time_ns;
     }
+    if (s->challenge_pending && s->challenge_by_server == (who == TL_ROLE_SERVER))
+        s->challenge_pending = false;           /* its one chance to be the challenge ACK */
+    if (!(seg->flags & TL_RST))
+        track_sequence(s, me, peer, seg);
     if (seg->flags & TL_RST)
         advance_reset(s, who, seg, r);          /* a RST acknowledges nothing */
     else if (seg->flags & TL_SYN)
@@ -330,7 +489,7 @@ enum tl_teardown_initiator tl_stream_teardown_initiator(const tl_stream *s)
 
 bool tl_stream_complete(const tl_stream *s)
 {
-    return s->hs_seen == 0x7 && s->td_seen == 0xF && s->resets == 0;
+    return s->hs_seen == 0x7 && s->td_seen == 0xF && !reset_accepted(s);
 }
 
 int tl_result_steps(tl_result r, uint8_t out[2])
@@ -440,10 +599,11 @@ void tl_stream_summarize(const tl_stream *s, tl_summary *out)
     summarize_options(s, out);
     summarize_teardown(s, out);
     out->has_reset = s->resets != 0;
-    out->reset_kind = s->reset_kind;
-    out->reset_sender = s->reset_sender;
-    out->reset_frame = s->reset_frame;
+    out->reset_kind = maybe_u32(reset_accepted(s), s->reset_kind);
+    out->reset_sender = maybe_u32(reset_accepted(s), s->reset_sender);
+    out->reset_frame = maybe_u32(reset_accepted(s), s->reset_frame);
     out->resets = s->resets;
+    out->resets_ignored = s->resets_rejected;
     for (int p = TL_PHASE_HANDSHAKE; p <= TL_PHASE_RESET; p++)
         out->phase_packets[p - 1] = s->phase_packets[p];
     out->packets = s->side[0].packets + s->side[1].packets;
@@ -461,7 +621,11 @@ unsigned tl_result_experts(tl_result r, const tl_stream *s)
     bool rexmit = (r.flags & TL_R_RETRANSMISSION) != 0;
     unsigned e = 0;
 
-    if (r.phase == TL_PHASE_RESET && tl_result_reset_kind(r) == TL_RK_REFUSED)
+    if (tl_result_reset_verdict(r) == TL_RV_IGNORED)
+        e |= TL_EXPERT_RESET_IGNORED;
+    else if (tl_result_reset_verdict(r) == TL_RV_CHALLENGED)
+        e |= TL_EXPERT_RESET_CHALLENGED;
+    else if (r.phase == TL_PHASE_RESET && tl_result_reset_kind(r) == TL_RK_REFUSED)
         e |= TL_EXPERT_REFUSED;
     else if (r.phase == TL_PHASE_RESET && tl_result_reset_kind(r) == TL_RK_ABORT)
         e |= TL_EXPERT_ABORTED;

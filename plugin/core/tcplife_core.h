@@ -17,6 +17,10 @@
  *   tl_result_steps(r, out)       writes r's steps ascending into out[0..1], returns how many.
  *   tl_stream_summarize(s, out)   fills *out with every per-stream fact a view shows (below).
  *   tl_result_experts(r, s)       the TL_EXPERT_* bits packet r carries in stream s; 0: none.
+ *   tl_result_reset_kind(r)       an accepted RST's kind; TL_RK_NONE for any other packet.
+ *   tl_result_reset_verdict(r)    a RST's verdict (accepted, challenged, ignored); TL_RV_NONE
+ *                                 for a packet without RST.
+ *   tl_result_reset_why(r)        why a RST is not accepted; TL_RW_ACCEPTED for any other packet.
  *   tl_name(names, n, v)          names[v], or "?" when v is out of range or unnamed.
  *
  * Per-side arrays are indexed by side: TL_SIDE_CLIENT (0), TL_SIDE_SERVER (1);
@@ -65,7 +69,9 @@ enum {
     TL_R_RETRANSMISSION  = 0x01, /* a repeated SYN, SYN-ACK, handshake ACK or FIN */
     TL_R_STREAM_START    = 0x02, /* the stream's first segment */
     TL_R_DATA_AFTER_FIN  = 0x04, /* payload beyond the sender's own FIN */
-    TL_R_RESET_KIND_SHIFT = 4,   /* bits 4-5: this RST's tl_reset_kind */
+    TL_R_CHALLENGE_ACK   = 0x08, /* a transfer packet: the receiver's challenge ACK to the RST before it */
+    TL_R_RESET_KIND_SHIFT = 4,   /* bits 4-5: an accepted RST's tl_reset_kind, else its tl_reset_why */
+    TL_R_RESET_REJECTED  = 0x40, /* a RST the receiver would not act on: bits 4-5 say why */
     TL_R_CALLER          = 0x80, /* never set by the core: free for the caller's bookkeeping */
 };
 
@@ -78,9 +84,37 @@ typedef struct tl_result {
     uint8_t  flags;    /* TL_R_* */
 } tl_result;
 
+/* Why the receiver would not act on a RST (bits 4-5 with TL_R_RESET_REJECTED). */
+enum tl_reset_why {
+    TL_RW_ACCEPTED = 0,
+    TL_RW_CHALLENGED = 1,      /* in the window, not exact: a challenge ACK (RFC 5961 §3.2) */
+    TL_RW_OUTSIDE_WINDOW = 2,  /* ignored (RFC 9293 §3.10.7.4, RFC 5961 §3.2) */
+    TL_RW_NOT_SYN_ANSWER = 3,  /* ignored in SYN-SENT: no ACK of the SYN (RFC 9293 §3.10.7.3) */
+};
+
 static inline enum tl_reset_kind tl_result_reset_kind(tl_result r)
 {
+    if (r.flags & TL_R_RESET_REJECTED)
+        return TL_RK_NONE;
     return (enum tl_reset_kind)((r.flags >> TL_R_RESET_KIND_SHIFT) & 3);
+}
+
+static inline enum tl_reset_why tl_result_reset_why(tl_result r)
+{
+    if (!(r.flags & TL_R_RESET_REJECTED))
+        return TL_RW_ACCEPTED;
+    return (enum tl_reset_why)((r.flags >> TL_R_RESET_KIND_SHIFT) & 3);
+}
+
+static inline enum tl_reset_verdict tl_result_reset_verdict(tl_result r)
+{
+    if (r.phase != TL_PHASE_RESET)
+        return TL_RV_NONE;
+    switch (tl_result_reset_why(r)) {
+    case TL_RW_ACCEPTED:   return TL_RV_ACCEPTED;
+    case TL_RW_CHALLENGED: return TL_RV_CHALLENGED;
+    default:               return TL_RV_IGNORED;
+    }
 }
 
 enum tl_side_index { TL_SIDE_CLIENT = 0, TL_SIDE_SERVER = 1 };
@@ -91,14 +125,18 @@ static inline enum tl_side_index tl_side_of(enum tl_role role)
 }
 
 /* One side of the connection, as the lifecycle rules need it.  Ordered and
- * bit-packed to 32 bytes: the epan layer keeps one tl_stream per tcp.stream,
- * a million of them in a SYN scan. */
+ * bit-packed to 48 bytes: the epan layer keeps one tl_stream per tcp.stream,
+ * a million of them in a SYN scan.  Segments with RST never update the
+ * sequence tracking (snd_nxt ... edge_known): a RST is judged against it. */
 typedef struct tl_side {
     uint64_t   bytes;          /* payload bytes sent */
     uint32_t   synack_seq;     /* sequence number of this side's latest SYN-ACK */
     uint32_t   fin_seq;        /* sequence number of this side's FIN (seq + payload) */
     uint32_t   packets;
     uint32_t   syn_data;       /* payload of this side's first SYN or SYN-ACK (Fast Open) */
+    uint32_t   snd_nxt;        /* one past the highest sequence number sent (SYN and FIN count) */
+    uint32_t   rcv_ack;        /* acknowledgment number of this side's latest segment with ACK */
+    uint32_t   rcv_edge;       /* and the right edge of the window it advertised: ack + window */
     tl_options opts;           /* offered in this side's first SYN or SYN-ACK */
     uint8_t    fin_step;       /* 1 or 3 once this side sent a FIN, else 0 */
     bool       sent_syn : 1;   /* a SYN without ACK */
@@ -107,6 +145,10 @@ typedef struct tl_side {
     bool       acked_synack : 1; /* a non-SYN packet acknowledged the peer's latest SYN-ACK */
     bool       acked_fin : 1;    /* a packet acknowledged the peer's FIN */
     bool       opts_seen : 1;
+    bool       seq_tracked : 1;  /* snd_nxt is set: this side sent a segment without RST */
+    bool       seq_sure : 1;     /* its first one was a SYN or SYN-ACK, and no gap since */
+    bool       ack_seen : 1;     /* rcv_ack is set */
+    bool       edge_known : 1;   /* rcv_edge is set: that segment's window scale was known */
 } tl_side;
 
 /* Per-stream state.  side[] is indexed by enum tl_side_index.
@@ -119,22 +161,25 @@ typedef struct tl_stream {
     uint32_t first_frame, last_frame;
     uint32_t hs_frame[3];      /* first frame of handshake steps 1-3 */
     uint32_t td_frame[4];      /* first frame of teardown steps 1-4 */
-    uint32_t reset_frame;      /* the stream's first RST */
+    uint32_t reset_frame;      /* the stream's first accepted RST */
     uint32_t data_frame[2];    /* by side: its first frame with payload (not a RST), 0: none yet */
     int64_t  data_time_ns[2];  /* and that frame's time */
     uint32_t transfers, resets;
+    uint32_t resets_rejected;  /* RSTs the receiver would ignore or challenge (tl_result_reset_why) */
     uint32_t phase_packets[5]; /* indexed by enum tl_phase */
     uint8_t  hs_seen;          /* bit n-1: handshake step n seen */
     uint8_t  td_seen;          /* bit n-1: teardown step n seen */
     uint8_t  first_sender;     /* enum tl_role of the first segment's sender; 0: empty */
-    uint8_t  reset_kind;       /* enum tl_reset_kind of the first RST */
+    uint8_t  reset_kind;       /* enum tl_reset_kind of the first accepted RST */
     uint8_t  reset_sender;     /* enum tl_role */
     bool     syn_timed : 1;    /* syn_time_ns is set */
     bool     synack_timed : 1; /* synack_time_ns is set */
     bool     roles_inferred : 1;
     bool     steps23_together : 1;       /* one packet carried teardown steps 2 and 3 */
     bool     second_fin_acked_first : 1; /* the second side's first FIN acknowledged the first FIN */
-    bool     rst_between_fins : 1;       /* a RST came after one FIN and before the second */
+    bool     rst_between_fins : 1;       /* an accepted RST came after one FIN and before the second */
+    bool     challenge_pending : 1;      /* a RST was challenged: its receiver's next packet may be */
+    bool     challenge_by_server : 1;    /*   the challenge ACK; that receiver is the server */
     tl_zeek  zeek;             /* Zeek's conn_state / history bookkeeping */
 } tl_stream;
 
@@ -171,11 +216,12 @@ typedef struct tl_summary {
     uint8_t       td_kind;       /* enum tl_teardown_kind */
     tl_maybe_ns   td_duration;   /* first FIN until both FINs acknowledged */
     tl_maybe_u32  td_frame[4];   /* first frame of teardown steps 1-4 */
-    bool          has_reset;
-    uint8_t       reset_kind;    /* enum tl_reset_kind of the first RST */
-    uint8_t       reset_sender;  /* enum tl_role */
-    uint32_t      reset_frame;
-    uint32_t      resets;
+    bool          has_reset;     /* any RST */
+    tl_maybe_u32  reset_kind;    /* enum tl_reset_kind of the first accepted RST; absent without one */
+    tl_maybe_u32  reset_sender;  /* enum tl_role, of that RST */
+    tl_maybe_u32  reset_frame;   /* and its frame */
+    uint32_t      resets;        /* all RSTs, accepted or not */
+    uint32_t      resets_ignored; /* RSTs the receiver would ignore or challenge */
     uint32_t      phase_packets[4];  /* handshake, transfer, teardown, reset */
     uint32_t      packets;       /* both sides */
     uint32_t      first_frame, last_frame;
@@ -192,6 +238,8 @@ enum {
     TL_EXPERT_FIN_REXMIT     = 0x10, /* a repeated FIN */
     TL_EXPERT_MIDSTREAM      = 0x20, /* the stream's first packet, roles inferred */
     TL_EXPERT_DATA_AFTER_FIN = 0x40, /* payload beyond the sender's own FIN */
+    TL_EXPERT_RESET_IGNORED  = 0x80, /* a RST the receiver would ignore */
+    TL_EXPERT_RESET_CHALLENGED = 0x100, /* a RST the receiver would answer with a challenge ACK */
 };
 
 void tl_stream_init(tl_stream *s);

@@ -8,9 +8,16 @@ static const char *role_name(uint8_t role)
     return role == TL_ROLE_SERVER ? "server" : "client";
 }
 
-static const char *reset_reason(enum tl_reset_kind kind)
+/* An accepted RST says what it ended; any other, why it ends nothing. */
+static const char *reset_reason(tl_result r)
 {
-    switch (kind) {
+    switch (tl_result_reset_why(r)) {
+    case TL_RW_CHALLENGED:     return "challenged: in the window, not exact";
+    case TL_RW_OUTSIDE_WINDOW: return "ignored: outside the window";
+    case TL_RW_NOT_SYN_ANSWER: return "ignored: not an answer to the SYN";
+    default:                   break;
+    }
+    switch (tl_result_reset_kind(r)) {
     case TL_RK_REFUSED:     return "connection refused";
     case TL_RK_AFTER_CLOSE: return "after close";
     default:                return "connection aborted";
@@ -67,7 +74,8 @@ const char *tl_label(tl_result r, char *buf, size_t size)
         snprintf(buf, size, "Handshake %s/3 (%s%s)", steps, handshake_what(r), rexmit_suffix(r));
         break;
     case TL_PHASE_TRANSFER:
-        snprintf(buf, size, "Transfer #%u", (unsigned)r.ordinal);
+        snprintf(buf, size, "Transfer #%u%s", (unsigned)r.ordinal,
+                 (r.flags & TL_R_CHALLENGE_ACK) ? " (challenge ACK)" : "");
         break;
     case TL_PHASE_TEARDOWN:
         if (r.steps == 0) {
@@ -80,10 +88,9 @@ const char *tl_label(tl_result r, char *buf, size_t size)
         break;
     case TL_PHASE_RESET:
         if (r.ordinal > 1)
-            snprintf(buf, size, "Reset #%u (%s)", (unsigned)r.ordinal,
-                     reset_reason(tl_result_reset_kind(r)));
+            snprintf(buf, size, "Reset #%u (%s)", (unsigned)r.ordinal, reset_reason(r));
         else
-            snprintf(buf, size, "Reset (%s)", reset_reason(tl_result_reset_kind(r)));
+            snprintf(buf, size, "Reset (%s)", reset_reason(r));
         break;
     default:
         snprintf(buf, size, "Unclassified");

@@ -45,6 +45,13 @@
     X(TL_RK_ABORT, 2, "abort")                \
     X(TL_RK_AFTER_CLOSE, 3, "after-close")
 
+/* What the receiving TCP would do with a RST (RFC 9293 §3.10.7, RFC 5961 §3.2). */
+#define TL_RESET_VERDICTS(X)                  \
+    X(TL_RV_NONE, 0, "none")                  \
+    X(TL_RV_ACCEPTED, 1, "accepted")          \
+    X(TL_RV_CHALLENGED, 2, "challenged")      \
+    X(TL_RV_IGNORED, 3, "ignored")
+
 /* Zeek's conn_state values, in the order of Zeek's documentation (and of the
  * -z tcplife,streams totals). */
 #define TL_CONN_STATES(X)            \
@@ -70,6 +77,7 @@ enum tl_handshake_kind { TL_HANDSHAKE_KINDS(TL_ENUM_MEMBER) };
 enum tl_teardown_initiator { TL_TEARDOWN_INITIATORS(TL_ENUM_MEMBER) };
 enum tl_teardown_kind { TL_TEARDOWN_KINDS(TL_ENUM_MEMBER) };
 enum tl_reset_kind { TL_RESET_KINDS(TL_ENUM_MEMBER) };
+enum tl_reset_verdict { TL_RESET_VERDICTS(TL_ENUM_MEMBER) };
 enum tl_conn_state { TL_CONN_STATES(TL_ENUM_MEMBER) };
 
 /* The names as arrays indexed by value: TL_NAME(tl_phase_names, v) is the
@@ -82,6 +90,7 @@ extern const char *const tl_handshake_kind_names[0 TL_HANDSHAKE_KINDS(TL_COUNT)]
 extern const char *const tl_teardown_initiator_names[0 TL_TEARDOWN_INITIATORS(TL_COUNT)];
 extern const char *const tl_teardown_kind_names[0 TL_TEARDOWN_KINDS(TL_COUNT)];
 extern const char *const tl_reset_kind_names[0 TL_RESET_KINDS(TL_COUNT)];
+extern const char *const tl_reset_verdict_names[0 TL_RESET_VERDICTS(TL_COUNT)];
 extern const char *const tl_conn_state_names[0 TL_CONN_STATES(TL_COUNT)];
 #define TL_N_CONN_STATES (0 TL_CONN_STATES(TL_COUNT))
 

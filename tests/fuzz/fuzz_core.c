@@ -16,7 +16,8 @@
  *   - retransmission only on handshake and teardown, and exactly when the
  *     side repeats its SYN / SYN-ACK / FIN;
  *   - ordinal set iff transfer or reset, and equal to the count so far + 1;
- *     reset kinds 1..3 on RSTs only;
+ *     a verdict on RSTs only; reset kinds 1..3 on accepted RSTs only; a
+ *     challenge ACK only on a transfer packet;
  *   - flags other than SYN, ACK, FIN, RST change nothing (the same segment
  *     with PSH/URG/ECE/CWR/NS/reserved cleared gives the same result and the
  *     same state, byte for byte);
@@ -166,15 +167,26 @@ static void check_rules(const tl_stream *before, const tl_segment *seg, tl_resul
     bool any_fin = before->side[0].fin_step || before->side[1].fin_step;
     bool rexmit = (r.flags & TL_R_RETRANSMISSION) != 0;
     enum tl_reset_kind kind = tl_result_reset_kind(r);
+    enum tl_reset_verdict verdict = tl_result_reset_verdict(r);
 
     if (f & TL_RST) {
         CHECK(r.phase == TL_PHASE_RESET, "RST not a reset (phase %u)", r.phase);
-        CHECK(kind >= TL_RK_REFUSED && kind <= TL_RK_AFTER_CLOSE, "RST with reset kind %d", kind);
-        CHECK((kind == TL_RK_AFTER_CLOSE) == any_fin, "RST kind %d with%s FIN before", kind,
-              any_fin ? "" : "out");
+        CHECK(verdict >= TL_RV_ACCEPTED && verdict <= TL_RV_IGNORED, "RST verdict %d", verdict);
+        if (verdict == TL_RV_ACCEPTED) {
+            CHECK(kind >= TL_RK_REFUSED && kind <= TL_RK_AFTER_CLOSE, "RST with reset kind %d", kind);
+            CHECK((kind == TL_RK_AFTER_CLOSE) == any_fin, "RST kind %d with%s FIN before", kind,
+                  any_fin ? "" : "out");
+        } else {
+            CHECK(kind == TL_RK_NONE, "reset kind %d on a RST not accepted", kind);
+            CHECK(before->resets == before->resets_rejected, "RST judged after an accepted one");
+        }
     } else {
-        CHECK(kind == TL_RK_NONE, "reset kind %d on a non-RST", kind);
+        CHECK(kind == TL_RK_NONE && verdict == TL_RV_NONE, "reset kind %d / verdict %d on a non-RST",
+              kind, verdict);
     }
+    if (r.flags & TL_R_CHALLENGE_ACK)
+        CHECK(r.phase == TL_PHASE_TRANSFER && seg->len == 0 && (f & TL_ACK),
+              "challenge ACK in phase %u", r.phase);
     if (!(f & TL_RST) && (f & TL_SYN)) {
         bool synack = (f & TL_ACK) != 0;
         CHECK(r.phase == TL_PHASE_HANDSHAKE && r.steps == (synack ? 2 : 1),
@@ -246,9 +258,11 @@ static void check_stream(const slot *sl, const tl_stream *before, tl_result r, b
     for (int i = 0; i < 2; i++)
         CHECK(s->side[i].bytes == sl->bytes[i] && s->side[i].packets == sl->packets[i],
               "per-side totals");
-    CHECK((s->reset_kind != 0) == (s->resets != 0), "stream reset kind without RST");
+    CHECK(s->resets_rejected <= s->resets, "more RSTs rejected than seen");
+    CHECK((s->reset_kind != 0) == (s->resets != s->resets_rejected),
+          "stream reset kind without an accepted RST");
     CHECK(s->reset_kind <= TL_RK_AFTER_CLOSE, "stream reset kind %u", s->reset_kind);
-    CHECK(s->resets == 0 || s->reset_sender == TL_ROLE_CLIENT || s->reset_sender == TL_ROLE_SERVER,
+    CHECK(s->resets == s->resets_rejected || s->reset_sender == TL_ROLE_CLIENT || s->reset_sender == TL_ROLE_SERVER,
           "reset sender %u", s->reset_sender);
 
     /* Summaries. */
@@ -262,7 +276,8 @@ static void check_stream(const slot *sl, const tl_stream *before, tl_result r, b
     CHECK((tk == TL_TD_NONE) == !any_fin && (ti == TL_TDI_NONE) == !any_fin,
           "teardown kind %d / initiator %d vs FINs", tk, ti);
     if (tl_stream_complete(s))
-        CHECK(s->resets == 0 && s->hs_seen == 0x7 && s->td_seen == 0xF, "complete but not whole");
+        CHECK(s->resets == s->resets_rejected && s->hs_seen == 0x7 && s->td_seen == 0xF,
+              "complete but not whole");
 
     /* Zeek. */
     enum tl_conn_state cs = tl_zeek_conn_state(&s->zeek);
@@ -281,7 +296,7 @@ static void check_result(const slot *sl, const tl_stream *before, const tl_segme
     enum tl_role first_sender = (enum tl_role)sl->s.first_sender;
     enum tl_role want = seg->from_first_sender ? first_sender : peer_of(first_sender);
     CHECK(r.sender == want, "sender %u, expected %u", r.sender, want);
-    CHECK((r.flags & 0xC8) == 0, "unknown result flags 0x%x", r.flags);
+    CHECK((r.flags & TL_R_CALLER) == 0, "the caller's result flag 0x%x set", r.flags);
     check_steps(r);
     if (r.phase == TL_PHASE_TRANSFER)
         CHECK(r.ordinal == before->transfers + 1, "transfer ordinal %u after %u", r.ordinal,

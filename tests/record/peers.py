@@ -447,6 +447,45 @@ def midstream_client(a):
     s.close()
 
 
+CHUNKS = 4                               # the server's reply: 4 x 1000 bytes, 50 ms apart
+
+
+def chunked_reply_server(ls, a):
+    """Reply in CHUNKS segments, then close after EOF.  The forwarder injects a
+    RST after the 2nd one; if the client's kernel accepted it, the next
+    segment draws the client kernel's own RST and the server stops."""
+    c, _ = ls.accept()
+    nodelay(c)
+    recv_exact(c, len(REQ))
+    try:
+        for i in range(CHUNKS):
+            c.sendall(b"%d" % i * 1000)
+            time.sleep(0.05)
+        recv_eof(c)
+        time.sleep(0.3)
+    except (ConnectionResetError, BrokenPipeError):
+        pass
+    c.close()
+
+
+def chunked_reply_client(reset_expected):
+    def client(a):
+        s = connect(a.cli, a.srv)
+        s.sendall(REQ)
+        try:
+            recv_exact(s, CHUNKS * 1000)
+        except ConnectionResetError:
+            if not reset_expected:
+                raise
+            s.close()
+            return
+        if reset_expected:
+            raise SystemExit("expected ECONNRESET")
+        time.sleep(0.1)
+        s.close()
+    return client
+
+
 SCENARIOS = {
     "client-close": (s_echo_then(0.3), c_request_close),
     "server-close": (server_close_server, server_close_client),
@@ -470,6 +509,11 @@ SCENARIOS = {
     "interleaved": (interleaved_server, interleaved_client),
     "ipv6": (s_echo_then(0.3), c_request_close),
     "midstream": (midstream_server, midstream_client),
+    # Injected RSTs (tunfwd.py inject-rst-*), the client's kernel receives them.
+    "rst-synsent": (s_echo_then(0.3), c_request_close),
+    "rst-outside-window": (chunked_reply_server, chunked_reply_client(False)),
+    "rst-in-window": (chunked_reply_server, chunked_reply_client(False)),
+    "rst-exact": (chunked_reply_server, chunked_reply_client(True)),
 }
 
 # Servers that must not listen (the scenario needs no listener at all, or the

@@ -18,7 +18,8 @@ PY=/usr/bin/python3
 ALL="client-close server-close fin-ack-merged half-close refused linger-abort
 close-unread lost-syn lost-synack unanswered-syn simultaneous-open
 simultaneous-close data-loss dup-reorder lost-fin keepalive zero-window
-fastopen port-reuse interleaved ipv6 midstream"
+fastopen port-reuse interleaved ipv6 midstream rst-synsent rst-outside-window
+rst-in-window rst-exact"
 
 if [ $# -lt 1 ]; then
     echo "usage: $0 [SCENARIO...] OUTDIR" >&2
@@ -80,6 +81,10 @@ record_one() {
         dup-reorder)        rules=dup-data:2,swap-data:3; side=server ;;
         lost-fin)           rules=drop-fin:1 ;;
         ipv6)               fam=6 ;;
+        rst-synsent)        rules=inject-rst-syn:1001 ;;
+        rst-outside-window) rules=inject-rst-data:2:1073741824 ;;
+        rst-in-window)      rules=inject-rst-data:2:100 ;;
+        rst-exact)          rules=inject-rst-data:2:0 ;;
     esac
     if [ $fam = 6 ]; then cli=fd00:200::1; srv=fd00:200::2; else cli=10.200.1.1; srv=10.200.1.2; fi
     local work=$TMP/$name
@@ -141,7 +146,7 @@ record_one() {
     else
         cp "$work/cap.pcap" "$out"
     fi
-    echo "$name: $(tshark -r "$out" 2>/dev/null | wc -l) frames -> $out (forwarder: $(grep -c -E "DROP|DUP|hold" "$work/fwd.log") impairment actions)"
+    echo "$name: $(tshark -r "$out" 2>/dev/null | wc -l) frames -> $out (forwarder: $(grep -c -E "DROP|DUP|hold|INJECT" "$work/fwd.log") impairment actions)"
 }
 
 start=$(date +%s)

@@ -19,6 +19,19 @@ recording of a scenario has the same lifecycle shape:
                     arrives, then deliver both: the SYNs cross (simultaneous open)
   cross-fin         the same for FINs (simultaneous close)
 
+Injection (packets that neither peer sent, always handed to A's stack only,
+never to B and never outside the two namespaces):
+
+  inject-rst-syn:OFF     on the first SYN (no ACK) from A to B, first hand A a
+                         RST+ACK forged from B with seq 0 and ack = that SYN's
+                         seq + OFF (the right answer to a SYN is OFF = 1),
+                         then forward the SYN
+  inject-rst-data:K:OFF  after forwarding the K-th B-to-A segment with payload,
+                         hand A a RST+ACK forged from B with seq = that
+                         segment's seq + its payload length + OFF (modulo
+                         2^32; OFF 0 is exactly the next sequence number A
+                         expects) and that segment's ack
+
 Usage: tunfwd.py NETNS_A DEV_A NETNS_B DEV_B READY_FILE MAX_SECONDS [RULE,...]
 Writes READY_FILE once both devices exist; logs one line per decision to stderr;
 exits on SIGTERM/SIGINT or after MAX_SECONDS.
@@ -84,6 +97,34 @@ def tcp_info(pkt):
 FIN, SYN, RST, ACK = 0x01, 0x02, 0x04, 0x10
 
 
+def checksum(data):
+    if len(data) % 2:
+        data += b"\0"
+    total = sum(struct.unpack("!%dH" % (len(data) // 2), data))
+    while total >> 16:
+        total = (total & 0xFFFF) + (total >> 16)
+    return ~total & 0xFFFF
+
+
+def tcp_fields(pkt):
+    """(src, dst, sport, dport, seq, ack) of an IPv4 TCP packet."""
+    ihl = (pkt[0] & 15) * 4
+    sport, dport, seq, ack = struct.unpack("!HHII", pkt[ihl:ihl + 12])
+    return pkt[12:16], pkt[16:20], sport, dport, seq, ack
+
+
+def forge_rst(src, dst, sport, dport, seq, ack):
+    """An IPv4 RST+ACK segment, window 0, valid checksums."""
+    tcp = struct.pack("!HHIIBBHHH", sport, dport, seq & 0xFFFFFFFF, ack & 0xFFFFFFFF,
+                      5 << 4, RST | ACK, 0, 0, 0)
+    pseudo = src + dst + struct.pack("!BBH", 0, 6, len(tcp))
+    tcp = tcp[:16] + struct.pack("!H", checksum(pseudo + tcp)) + tcp[18:]
+    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(tcp), 0x7ab1, 0x4000, 64, 6, 0,
+                     src, dst)
+    ip = ip[:10] + struct.pack("!H", checksum(ip)) + ip[12:]
+    return ip + tcp
+
+
 def main():
     ns_a, dev_a, ns_b, dev_b, ready, max_s = sys.argv[1:7]
     rules = {}
@@ -109,7 +150,7 @@ def main():
         f.write("ready\n")
 
     deadline = time.monotonic() + float(max_s)
-    count = {"syn": 0, "synack": 0, "fin": 0, "data": 0}
+    count = {"syn": 0, "synack": 0, "fin": 0, "data": 0, "bdata": 0}
     held = []  # (release_at, out_fd, pkt, label, kind)
     other = {fa: fb, fb: fa}
     t0 = time.monotonic()
@@ -178,6 +219,12 @@ def main():
                     rules["cross-fin"] = "done"
                     continue
 
+            if a2b and is_syn and pkt[0] >> 4 == 4 and rules.get("inject-rst-syn", "done") != "done":
+                src, dst, sport, dport, seq, _ = tcp_fields(pkt)
+                off = int(rules["inject-rst-syn"])
+                rules["inject-rst-syn"] = "done"
+                send(fa, forge_rst(dst, src, dport, sport, 0, seq + off),
+                     "INJECT rst-syn B>A seq=0 ack=syn.seq+%d" % off)
             if a2b and is_syn:
                 count["syn"] += 1
                 n = rules.get("drop-syn")
@@ -217,6 +264,14 @@ def main():
                 send(out, pkt, "data#%d %s" % (k, label))
                 continue
             send(out, pkt, label)
+            if not a2b and plen > 0 and not flags & (SYN | RST) and pkt[0] >> 4 == 4:
+                count["bdata"] += 1
+                k, _, off = rules.get("inject-rst-data", "").partition(":")
+                if k and count["bdata"] == int(k):
+                    src, dst, sport, dport, seq, ack = tcp_fields(pkt)
+                    send(fa, forge_rst(src, dst, sport, dport, seq + plen + int(off), ack),
+                         "INJECT rst-data after bdata#%s B>A seq=next+%s ack=%d"
+                         % (k, off, ack))
     for h in held:
         send(h[1], h[2], "release (exit) " + h[3])
     log("exit")
