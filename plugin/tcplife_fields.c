@@ -124,11 +124,13 @@ static field_row fields[] = {
         "tcplife.stream.teardown.step4_frame", NULL),
 
     GROUP(OFF(has_reset), "Reset", "tcplife.stream.reset"),
-    ENUM8(V_U8, reset_kind, "Kind", "tcplife.stream.reset.kind", tcplife_vals_reset_kind,
-          "Decided by the stream's first RST"),
-    ENUM8(V_U8, reset_sender, "Sender", "tcplife.stream.reset.sender", tcplife_vals_role, NULL),
-    ROW(V_U32, FT_FRAMENUM, OFF(reset_frame), "First RST", "tcplife.stream.reset.frame", NULL),
-    ROW(V_U32, FT_UINT32, OFF(resets), "RSTs", "tcplife.stream.reset.count", NULL),
+    ENUM8(V_MAYBE_U32, reset_kind, "Kind", "tcplife.stream.reset.kind", tcplife_vals_reset_kind,
+          "Decided by the stream's first accepted RST"),
+    ENUM8(V_MAYBE_U32, reset_sender, "Sender", "tcplife.stream.reset.sender", tcplife_vals_role, NULL),
+    ROW(V_MAYBE_U32, FT_FRAMENUM, OFF(reset_frame), "First accepted RST", "tcplife.stream.reset.frame", NULL),
+    ROW(V_U32, FT_UINT32, OFF(resets), "RSTs", "tcplife.stream.reset.count", "Every RST, accepted or not"),
+    ROW(V_U32, FT_UINT32, OFF(resets_ignored), "RSTs not accepted", "tcplife.stream.reset.ignored",
+        "RSTs the receiver would ignore or answer with a challenge ACK (RFC 9293, RFC 5961)"),
 
     GROUP(ALWAYS, "Totals", "tcplife.stream.totals"),
     ROW(V_U32, FT_UINT32, OFF(side[TL_SIDE_CLIENT].packets), "Packets from client",
@@ -235,37 +237,120 @@ static proto_item *add_endpoint(proto_tree *t, const field_row *f, tvbuff_t *tvb
                                  tcplife_endpoint_format(st, (enum tl_side_index)f->offset, buf));
 }
 
-/* One field's item, or NULL where the summary says the fact is absent. */
-static proto_item *add_field(proto_tree *t, const field_row *f, tvbuff_t *tvb,
-                             const tcplife_stream *st, const tl_summary *sum)
+/* A present row's value.  An endpoint stays a side until its reader formats
+ * it: the tree formats one only when the field is referenced. */
+typedef struct row_value {
+    enum { RV_UINT, RV_BOOL, RV_NS, RV_STRING, RV_ENDPOINT } kind;
+    uint64_t    uint;       /* RV_UINT; RV_ENDPOINT: the enum tl_side_index */
+    int64_t     ns;
+    bool        boolean;
+    const char *string;
+} row_value;
+
+static bool put_uint(row_value *v, uint64_t x)
+{
+    v->kind = RV_UINT;
+    v->uint = x;
+    return true;
+}
+
+static bool put_bool(row_value *v, bool x)
+{
+    v->kind = RV_BOOL;
+    v->boolean = x;
+    return true;
+}
+
+static bool put_ns(row_value *v, int64_t ns)
+{
+    v->kind = RV_NS;
+    v->ns = ns;
+    return true;
+}
+
+static bool put_string(row_value *v, const char *s)
+{
+    v->kind = RV_STRING;
+    v->string = s;
+    return true;
+}
+
+/* Row f's value in *v; false where the summary says the fact is absent. */
+static bool row_value_of(const field_row *f, const tcplife_stream *st, const tl_summary *sum,
+                         row_value *v)
 {
     const void *m = (const char *)sum + f->offset;
     switch (f->value) {
-    case V_U8:     return proto_tree_add_uint(t, f->hf, tvb, 0, 0, *(const uint8_t *)m);
-    case V_U32:    return proto_tree_add_uint(t, f->hf, tvb, 0, 0, *(const uint32_t *)m);
-    case V_U64:    return proto_tree_add_uint64(t, f->hf, tvb, 0, 0, *(const uint64_t *)m);
-    case V_BOOL:   return proto_tree_add_boolean(t, f->hf, tvb, 0, 0, *(const bool *)m);
-    case V_NS:     return add_time(t, f->hf, tvb, *(const int64_t *)m);
-    case V_STRING: return proto_tree_add_string(t, f->hf, tvb, 0, 0, *(const char *const *)m);
-    case V_NAME:
-        return proto_tree_add_string(t, f->hf, tvb, 0, 0,
-                                     tl_name(f->names, f->nnames, *(const uint8_t *)m));
-    case V_INDEX:  return proto_tree_add_uint(t, f->hf, tvb, 0, 0, st->index);
-    case V_ENDPOINT: return add_endpoint(t, f, tvb, st);
+    case V_U8:     return put_uint(v, *(const uint8_t *)m);
+    case V_U32:    return put_uint(v, *(const uint32_t *)m);
+    case V_U64:    return put_uint(v, *(const uint64_t *)m);
+    case V_INDEX:  return put_uint(v, st->index);
+    case V_BOOL:   return put_bool(v, *(const bool *)m);
+    case V_NS:     return put_ns(v, *(const int64_t *)m);
+    case V_STRING: return put_string(v, *(const char *const *)m);
+    case V_NAME:   return put_string(v, tl_name(f->names, f->nnames, *(const uint8_t *)m));
+    case V_ENDPOINT:
+        v->kind = RV_ENDPOINT;
+        v->uint = f->offset;
+        return true;
     case V_MAYBE_U32: {
-        const tl_maybe_u32 *v = (const tl_maybe_u32 *)m;
-        return v->set ? proto_tree_add_uint(t, f->hf, tvb, 0, 0, v->value) : NULL;
+        const tl_maybe_u32 *x = (const tl_maybe_u32 *)m;
+        return x->set && put_uint(v, x->value);
     }
     case V_MAYBE_BOOL: {
-        const tl_maybe_bool *v = (const tl_maybe_bool *)m;
-        return v->set ? proto_tree_add_boolean(t, f->hf, tvb, 0, 0, v->value) : NULL;
+        const tl_maybe_bool *x = (const tl_maybe_bool *)m;
+        return x->set && put_bool(v, x->value);
     }
     case V_MAYBE_NS: {
-        const tl_maybe_ns *v = (const tl_maybe_ns *)m;
-        return v->set ? add_time(t, f->hf, tvb, v->ns) : NULL;
+        const tl_maybe_ns *x = (const tl_maybe_ns *)m;
+        return x->set && put_ns(v, x->ns);
     }
     default:
-        return NULL;
+        return false;
+    }
+}
+
+static bool group_present(const field_row *f, const tl_summary *sum)
+{
+    return f->offset == ALWAYS || *(const bool *)((const char *)sum + f->offset);
+}
+
+/* The one walk over the table that the tree and tcplife_fields_visit()
+ * share, so both show the same rows under the same presence rules: fn gets
+ * the root and each present group heading (v NULL), then each present
+ * field with its value, in table order. */
+typedef void (*row_fn)(void *ctx, const field_row *f, const row_value *v);
+
+static void walk_rows(const tcplife_stream *st, const tl_summary *sum, row_fn fn, void *ctx)
+{
+    bool skip = false;      /* inside an absent group */
+    for (size_t i = 0; i < array_length(fields); i++) {
+        const field_row *f = &fields[i];
+        row_value v;
+        if (f->value == V_ROOT) {
+            fn(ctx, f, NULL);
+        } else if (f->value == V_GROUP) {
+            skip = !group_present(f, sum);
+            if (!skip)
+                fn(ctx, f, NULL);
+        } else if (!skip && row_value_of(f, st, sum, &v)) {
+            fn(ctx, f, &v);
+        }
+    }
+}
+
+static proto_item *add_value(proto_tree *t, const field_row *f, tvbuff_t *tvb,
+                             const tcplife_stream *st, const row_value *v)
+{
+    switch (v->kind) {
+    case RV_UINT:
+        return f->type == FT_UINT64 ? proto_tree_add_uint64(t, f->hf, tvb, 0, 0, v->uint)
+                                    : proto_tree_add_uint(t, f->hf, tvb, 0, 0, (uint32_t)v->uint);
+    case RV_BOOL:     return proto_tree_add_boolean(t, f->hf, tvb, 0, 0, v->boolean);
+    case RV_NS:       return add_time(t, f->hf, tvb, v->ns);
+    case RV_STRING:   return proto_tree_add_string(t, f->hf, tvb, 0, 0, v->string);
+    case RV_ENDPOINT: return add_endpoint(t, f, tvb, st);
+    default:          return NULL;
     }
 }
 
@@ -276,30 +361,30 @@ static proto_tree *add_subtree(proto_tree *t, const field_row *f, tvbuff_t *tvb)
     return proto_item_add_subtree(ti, f->ett);
 }
 
-static bool group_present(const field_row *f, const tl_summary *sum)
+typedef struct render_ctx {
+    proto_tree           *tree, *root, *parent;
+    tvbuff_t             *tvb;
+    const tcplife_stream *st;
+} render_ctx;
+
+static void render_row(void *ctx, const field_row *f, const row_value *v)
 {
-    return f->offset == ALWAYS || *(const bool *)((const char *)sum + f->offset);
+    render_ctx *r = (render_ctx *)ctx;
+    if (f->value == V_ROOT)
+        r->root = r->parent = add_subtree(r->tree, f, r->tvb);
+    else if (f->value == V_GROUP)
+        r->parent = add_subtree(r->root, f, r->tvb);
+    else
+        proto_item_set_generated(add_value(r->parent, f, r->tvb, r->st, v));
 }
 
 void tcplife_fields_render(proto_tree *tree, tvbuff_t *tvb, const tcplife_stream *st)
 {
     tl_summary sum;
-    proto_tree *root = NULL, *parent = NULL;
-    bool skip = false;      /* inside an absent group */
+    render_ctx r = { .tree = tree, .tvb = tvb, .st = st };
 
     tl_stream_summarize(&st->core, &sum);
-    for (size_t i = 0; i < array_length(fields); i++) {
-        const field_row *f = &fields[i];
-        if (f->value == V_ROOT) {
-            root = parent = add_subtree(tree, f, tvb);
-        } else if (f->value == V_GROUP) {
-            skip = !group_present(f, &sum);
-            if (!skip)
-                parent = add_subtree(root, f, tvb);
-        } else if (!skip) {
-            proto_item_set_generated(add_field(parent, f, tvb, st, &sum));
-        }
-    }
+    walk_rows(st, &sum, render_row, &r);
 }
 
 /* ---- report columns ---------------------------------------------------------------- */
@@ -353,14 +438,14 @@ CELL_FN(cell_teardown)
                                           TL_NAME(tl_teardown_kind_names, sum->td_kind)));
 }
 
-/* "refused by server", or "-" without RST. */
+/* "refused by server", or "-" without an accepted RST. */
 CELL_FN(cell_reset)
 {
-    if (!sum->has_reset)
+    if (!sum->reset_kind.set)
         return cell_string("-");
     return cell_string(wmem_strdup_printf(pool, "%s by %s",
-                                          TL_NAME(tl_reset_kind_names, sum->reset_kind),
-                                          TL_NAME(tl_role_names, sum->reset_sender)));
+                                          TL_NAME(tl_reset_kind_names, sum->reset_kind.value),
+                                          TL_NAME(tl_role_names, sum->reset_sender.value)));
 }
 
 #define COLUMN(text, table, align_, kind_, fn, ...) \
@@ -403,3 +488,45 @@ const tcplife_column *const tcplife_table_columns[] = {
     &col_packets, &col_bytes_c, &col_bytes_s, &col_duration, &col_rtt, &col_ttfb,
 };
 const unsigned tcplife_table_ncolumns = array_length(tcplife_table_columns);
+
+/* ---- the fields as values (-z tcplife,json) ------------------------------------------ */
+
+typedef struct visit_ctx {
+    const tcplife_stream        *st;
+    const tcplife_field_visitor *v;
+    void                        *ctx;
+} visit_ctx;
+
+static void visit_row(void *ctx, const field_row *f, const row_value *v)
+{
+    const visit_ctx *c = (const visit_ctx *)ctx;
+    char buf[TCPLIFE_ENDPOINT_MAX];
+
+    if (v == NULL)      /* the root and the group headings (FT_NONE) carry no value */
+        return;
+    switch (v->kind) {
+    case RV_UINT:
+        c->v->uint_value(c->ctx, f->abbrev, f->type, v->uint, (const value_string *)f->strings);
+        break;
+    case RV_BOOL:
+        c->v->bool_value(c->ctx, f->abbrev, f->type, v->boolean);
+        break;
+    case RV_NS:
+        c->v->time_value(c->ctx, f->abbrev, f->type, v->ns);
+        break;
+    case RV_STRING:
+        c->v->string_value(c->ctx, f->abbrev, f->type, v->string);
+        break;
+    case RV_ENDPOINT:
+        c->v->string_value(c->ctx, f->abbrev, f->type,
+                           tcplife_endpoint_format(c->st, (enum tl_side_index)v->uint, buf));
+        break;
+    }
+}
+
+void tcplife_fields_visit(const tcplife_stream *st, const tl_summary *sum,
+                          const tcplife_field_visitor *v, void *ctx)
+{
+    visit_ctx c = { .st = st, .v = v, .ctx = ctx };
+    walk_rows(st, sum, visit_row, &c);
+}

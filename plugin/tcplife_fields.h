@@ -65,4 +65,22 @@ extern const unsigned tcplife_streams_ncolumns;
 extern const tcplife_column *const tcplife_table_columns[];
 extern const unsigned tcplife_table_ncolumns;
 
+/* ---- the fields as values (-z tcplife,json) ----------------------------------
+ * tcplife_fields_visit(st, sum, v, ctx)  walks the field table as the tree does
+ * (same rows, same presence rules, table order) and hands each present field
+ * of stream st, summarized in *sum, to the callback for its value, with its
+ * filter name and type.  Headings (FT_NONE) have no value and are skipped.
+ * A new row in tcplife_fields.c reaches every visitor unchanged. */
+typedef struct tcplife_field_visitor {
+    /* FT_UINT*, FT_FRAMENUM; names: the field's value names, or NULL */
+    void (*uint_value)(void *ctx, const char *abbrev, enum ftenum type, uint64_t value,
+                       const value_string *names);
+    void (*time_value)(void *ctx, const char *abbrev, enum ftenum type, int64_t ns);
+    void (*bool_value)(void *ctx, const char *abbrev, enum ftenum type, bool value);
+    void (*string_value)(void *ctx, const char *abbrev, enum ftenum type, const char *value);
+} tcplife_field_visitor;
+
+void tcplife_fields_visit(const tcplife_stream *st, const tl_summary *sum,
+                          const tcplife_field_visitor *v, void *ctx);
+
 #endif /* TCPLIFE_FIELDS_H */

@@ -4,6 +4,8 @@
  *   tshark -q -z tcplife,ladder[,STREAM...][,all]  a tcpdump-like ladder per stream
  *   Statistics > TCP Lifecycle                     the streams table in the GUI
  *                                                  (tshark: -z tcplife,table[,FILTER])
+ *   tshark -q -z tcplife,conn[,FILTER]             the streams as a Zeek conn.log
+ *   tshark -q -z tcplife,json[,FILTER]             JSON Lines: every tcplife.stream.* field
  *
  * Every report reads the stream summaries (tcplife_stream_at) when it draws.
  * By then the whole file has been dissected once, so each summary is final,
@@ -30,6 +32,8 @@ void tcplife_taps_register(void)
     tcplife_report_streams_register();
     tcplife_report_ladder_register();
     tcplife_report_table_register();
+    tcplife_report_conn_register();
+    tcplife_report_json_register();
 }
 
 /* tap_queue_packet() keeps only the pointer, and listeners run after the

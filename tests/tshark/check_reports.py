@@ -7,8 +7,11 @@
           #! capture NAME.pcap        a file in CAPTURES_DIR
           #! z tcplife,ladder,0,all   the -z argument (the rest of the line)
           #! passes 1 2               1: one pass, 2: tshark -2; each must print the text
-      Every other line starting with '#' is a comment and is dropped; the rest
-      is what tshark -q prints, exactly (blank lines at either end ignored).
+          #! comment ##               comment lines start with "##", not "#" (for
+                                      output whose own lines start with "#": a conn.log)
+      Every other line starting with the comment prefix ('#', or the one a
+      '#! comment' line above it set) is a comment and is dropped; the rest is
+      what tshark -q prints, exactly (blank lines at either end ignored).
   check_reports.py bad-arg CAPTURE Z...
       tshark must fail (exit status != 0) and say why on stderr, for each Z.
   check_reports.py table CAPTURE STREAM CELL...
@@ -46,7 +49,7 @@ def read_golden(path):
             if line.startswith("#!"):
                 key, _, value = line[2:].strip().partition(" ")
                 directives[key] = value
-            elif not line.startswith("#"):
+            elif not line.startswith(directives.get("comment", "#")):
                 lines.append(line)
     for key in ("capture", "z", "passes"):
         if key not in directives:

@@ -10,6 +10,10 @@ by its 4-tuple (either direction), the k-th record of a 4-tuple to the k-th
 stream.  The test fails on a difference that is not explained, and on an
 explanation that no longer matches a difference (so explanations stay true).
 It prints the agreement figures.
+
+check_outputs.py (-z tcplife,conn against the same baselines) reuses the
+matching (match_records), the explanations (read_explained, judge) and the
+cases (read_cases, tshark_options).
 """
 import csv
 import os
@@ -66,25 +70,39 @@ def tshark_options(zeek_options):
     return opts
 
 
-def compare_case(env, zeek_dir, case, outcome):
-    trace = os.path.join(zeek_dir, case["trace"])
-    streams = tshark_streams(env, trace, tshark_options(case["zeek_options"]))
-    by_tuple = {}
-    for index in sorted(streams):
-        (c, s, _, _) = streams[index]
-        by_tuple.setdefault(frozenset([c, s]), []).append(index)
-    used = {}
-    for rec in zeek_records(os.path.join(zeek_dir, case["baseline"])):
+def tuple_key(orig, resp):
+    """A 4-tuple of (host, port) pairs, either direction."""
+    return frozenset([orig, resp])
+
+
+def match_records(trace, baseline, ours):
+    """Pair each TCP record of a Zeek conn.log with one of our connections.
+
+    ours: [(orig, resp, value)] in tcp.stream order, orig and resp as (host, port).
+    The k-th record of a 4-tuple (either direction) goes with the k-th of ours.
+    Returns [(label, record, value or None)] in the baseline's order; the
+    label is the one explained.tsv uses."""
+    by_tuple, used, pairs = {}, {}, []
+    for orig, resp, value in ours:
+        by_tuple.setdefault(tuple_key(orig, resp), []).append(value)
+    for rec in zeek_records(baseline):
         orig, resp = (rec["id.orig_h"], rec["id.orig_p"]), (rec["id.resp_h"], rec["id.resp_p"])
-        key = frozenset([orig, resp])
+        key = tuple_key(orig, resp)
         k = used.get(key, 0)
         used[key] = k + 1
         candidates = by_tuple.get(key, [])
-        ours = streams[candidates[k]] if k < len(candidates) else None
         label = "%s %s:%s-%s:%s #%d" % (os.path.basename(trace), orig[0], orig[1], resp[0], resp[1], k)
-        have_state = ours[2] if ours else "(no stream)"
-        have_hist = ours[3] if ours else "(no stream)"
-        outcome.append((label, rec["conn_state"], have_state, rec["history"], have_hist))
+        pairs.append((label, rec, candidates[k] if k < len(candidates) else None))
+    return pairs
+
+
+def compare_case(env, zeek_dir, case, outcome):
+    trace = os.path.join(zeek_dir, case["trace"])
+    streams = tshark_streams(env, trace, tshark_options(case["zeek_options"]))
+    ours = [(c, s, (state, hist)) for (c, s, state, hist) in (streams[i] for i in sorted(streams))]
+    for label, rec, have in match_records(trace, os.path.join(zeek_dir, case["baseline"]), ours):
+        have = have or ("(no stream)", "(no stream)")
+        outcome.append((label, rec["conn_state"], have[0], rec["history"], have[1]))
 
 
 def applies(versions, ws_version):
@@ -104,21 +122,16 @@ def read_explained(path, ws_version):
     return explained
 
 
-def main(zeek_dir):
+def read_cases(zeek_dir):
     with open(os.path.join(zeek_dir, "cases.tsv"), encoding="utf-8") as f:
-        cases = list(csv.DictReader(f, delimiter="\t"))
-    explained = read_explained(os.path.join(zeek_dir, "explained.tsv"), os.environ["TCPLIFE_WS_VERSION"])
-    env = TsharkEnv(os.environ["TCPLIFE_PLUGIN"], os.environ["TCPLIFE_WS_VERSION"])
-    outcome = []
-    try:
-        for case in cases:
-            compare_case(env, zeek_dir, case, outcome)
-    finally:
-        env.close()
+        return list(csv.DictReader(f, delimiter="\t"))
 
+
+def judge(outcome, explained):
+    """Check each (label, Zeek conn_state, ours, Zeek history, ours) against
+    explained.tsv; prints the explained ones.  Returns (failures, number
+    explained)."""
     failures, seen = [], set()
-    state_equal = sum(1 for o in outcome if o[1] == o[2])
-    hist_equal = sum(1 for o in outcome if o[3] == o[4])
     for label, zstate, state, zhist, hist in outcome:
         if (zstate, zhist) == (state, hist):
             continue
@@ -135,12 +148,29 @@ def main(zeek_dir):
                   % (label, zstate, zhist, state, hist, why[2]))
     for label in sorted(set(explained) - seen):
         failures.append("%s: explained in explained.tsv but no longer differs" % label)
+    return failures, len(seen) - len(failures)
+
+
+def main(zeek_dir):
+    cases = read_cases(zeek_dir)
+    explained = read_explained(os.path.join(zeek_dir, "explained.tsv"), os.environ["TCPLIFE_WS_VERSION"])
+    env = TsharkEnv(os.environ["TCPLIFE_PLUGIN"], os.environ["TCPLIFE_WS_VERSION"])
+    outcome = []
+    try:
+        for case in cases:
+            compare_case(env, zeek_dir, case, outcome)
+    finally:
+        env.close()
+
+    failures, n_explained = judge(outcome, explained)
+    state_equal = sum(1 for o in outcome if o[1] == o[2])
+    hist_equal = sum(1 for o in outcome if o[3] == o[4])
     for f in failures:
         print("FAIL:", f)
     print("Zeek agreement: %d TCP records, conn_state equal %d, history equal %d, "
           "both equal %d, explained differences %d"
           % (len(outcome), state_equal, hist_equal,
-             sum(1 for o in outcome if o[1] == o[2] and o[3] == o[4]), len(seen) - len(failures)))
+             sum(1 for o in outcome if o[1] == o[2] and o[3] == o[4]), n_explained))
     print("zeek conformance: %d passed, %d failed" % (len(outcome) - len(failures), len(failures)))
     return 1 if failures else 0
 
