@@ -26,6 +26,12 @@ int proto_tcplife = TCPLIFE_ID_INIT;
 static dissector_handle_t tcplife_handle;
 static tcplife_pref_bool_t pref_info_column = TRUE;
 static tcplife_pref_bool_t pref_stream_summary = TRUE;
+static int pref_language = TL_LANG_EN;
+
+enum tl_lang tcplife_language(void)
+{
+    return (enum tl_lang)pref_language;
+}
 
 /* A new stream's first segment comes from its first sender by definition;
  * later ones are compared with the endpoints, which are ordered by role by
@@ -77,7 +83,8 @@ static int analyse_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
         bool new_stream = st->core.first_sender == TL_ROLE_NONE;
         tl_segment seg = segment_of(l, st, pinfo);
         seg.payload_cut = cut;
-        tcplife_record rec = { .stream = st->index, .result = tl_stream_update(&st->core, &seg) };
+        tcplife_record rec = { .stream = st->index };
+        rec.result = tl_stream_update_detail(&st->core, &seg, &rec.detail);
         if (new_stream)
             tcplife_stream_set_roles(st);
         tcplife_records_put(pinfo, proto_tcplife, key, &rec);
@@ -123,6 +130,7 @@ static int dissect_tcplife(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
         /* Never NULL: a record's stream was created before it, in the same scope. */
         pkts[i].stream = tcplife_stream_at(recs[i].stream);
         pkts[i].result = recs[i].result;
+        pkts[i].detail = recs[i].detail;
     }
     if (n == 0)
         return 0;
@@ -174,6 +182,17 @@ void proto_register_tcplife(void)
                                    "faster on large captures, but filters on tcplife.stream.* "
                                    "match nothing",
                                    &pref_stream_summary);
+
+    static enum_val_t languages[TL_N_LANGS + 1];
+    for (int i = 0; i < TL_N_LANGS; i++) {
+        enum_val_t e = { tl_languages[i].code, tl_languages[i].name, i };
+        languages[i] = e;
+    }
+    prefs_register_enum_preference(module, "language", "Language of the explanations",
+                                   "The language of tcplife.explain, tcplife.stream.story and "
+                                   "-z tcplife,explain.  Field names and the values filters "
+                                   "compare (tcplife.phase == \"teardown\") never change",
+                                   &pref_language, languages, FALSE);
 
     tcplife_handle = register_dissector("tcplife", dissect_tcplife, proto_tcplife);
     register_postdissector(tcplife_handle);

@@ -16,6 +16,9 @@
 
 #include <epan/proto.h>
 
+#include "core/tcplife_explain.h"
+#include "tcplife_tree.h"
+
 #define AS_VALUE_STRING(c_name, number, name) { number, name },
 const value_string tcplife_vals_phase[] = { TL_PHASES(AS_VALUE_STRING) { 0, NULL } };
 const value_string tcplife_vals_role[] = { TL_ROLES(AS_VALUE_STRING) { 0, NULL } };
@@ -34,9 +37,19 @@ enum value_kind {
     V_STRING,       /* a const char * member */
     V_INDEX,        /* the stream's tcp.stream: the epan layer's, not the core's */
     V_ENDPOINT,     /* .offset is the tl_side_index; formatted only when referenced */
+    V_STORY,        /* the stream's story (tl_explain_story); formatted only when read */
 };
 
 #define ALWAYS SIZE_MAX
+
+/* What a visible tree shows ("what happened, not every possibility").  A
+ * row it does not show is still added, hidden: filters, columns and -T
+ * fields see every field as before; the tree (and -V) does not show it. */
+enum row_show {
+    SHOW_ALWAYS,     /* whenever the summary has the value */
+    SHOW_IF_SET,     /* when true or non-zero */
+    SHOW_WHEN_ASKED, /* never: its group's heading says it */
+};
 
 typedef struct field_row {
     int               hf;
@@ -49,15 +62,21 @@ typedef struct field_row {
     size_t            offset;       /* of the tl_summary member */
     const char *const *names;       /* V_NAME: names[value], nnames of them */
     unsigned          nnames;
+    enum row_show     show;         /* in a visible tree */
+    /* V_GROUP: writes the heading's one-line summary (only for a visible tree) */
+    void            (*heading)(const tl_summary *sum, char *buf, size_t size);
 } field_row;
 
 #define OFF(member) offsetof(tl_summary, member)
 #define ROW(kind_, type_, member_, name_, abbrev_, blurb_, ...)                              \
     { .hf = TCPLIFE_ID_INIT, .ett = TCPLIFE_ID_INIT, .name = name_, .abbrev = abbrev_,    \
       .type = type_, .blurb = blurb_, .value = kind_, .offset = member_, __VA_ARGS__ }
-#define GROUP(present, name, abbrev) ROW(V_GROUP, FT_NONE, present, name, abbrev, NULL)
-#define ENUM8(kind, member, name, abbrev, vals, blurb) \
-    ROW(kind, FT_UINT8, OFF(member), name, abbrev, blurb, .strings = VALS(vals))
+#define GROUP(present, name, abbrev, heading_) \
+    ROW(V_GROUP, FT_NONE, present, name, abbrev, NULL, .heading = heading_)
+#define ENUM8(kind, member, name, abbrev, vals, blurb, ...) \
+    ROW(kind, FT_UINT8, OFF(member), name, abbrev, blurb, .strings = VALS(vals), __VA_ARGS__)
+#define IF_SET .show = SHOW_IF_SET
+#define WHEN_ASKED .show = SHOW_WHEN_ASKED
 /* What one side offered: tcplife.stream.options.<side>.<what>, in tree order. */
 #define SIDE_OPTIONS(idx, who, abbrev_who)                                                      \
     ROW(V_MAYBE_U32, FT_UINT32, OFF(side[idx].mss), who " MSS",                                  \
@@ -65,32 +84,149 @@ typedef struct field_row {
     ROW(V_MAYBE_U32, FT_UINT32, OFF(side[idx].wscale), who " window scale shift",                \
         "tcplife.stream.options." abbrev_who ".wscale", NULL),                                   \
     ROW(V_MAYBE_BOOL, FT_BOOLEAN, OFF(side[idx].sack_perm), who " SACK permitted",               \
-        "tcplife.stream.options." abbrev_who ".sack_perm", NULL),                                \
+        "tcplife.stream.options." abbrev_who ".sack_perm", NULL, IF_SET),                                \
     ROW(V_MAYBE_BOOL, FT_BOOLEAN, OFF(side[idx].timestamps), who " timestamps",                  \
-        "tcplife.stream.options." abbrev_who ".timestamps", NULL),                               \
+        "tcplife.stream.options." abbrev_who ".timestamps", NULL, IF_SET),                               \
     ROW(V_MAYBE_BOOL, FT_BOOLEAN, OFF(side[idx].tfo), who " Fast Open option",                   \
-        "tcplife.stream.options." abbrev_who ".tfo", NULL),                                      \
+        "tcplife.stream.options." abbrev_who ".tfo", NULL, IF_SET),                                      \
     ROW(V_MAYBE_U32, FT_UINT32, OFF(side[idx].syn_data), who " payload in SYN",                  \
         "tcplife.stream.options." abbrev_who ".syn_data",                                        \
-        "Payload bytes carried by this side's first SYN or SYN-ACK (Fast Open)")
+        "Payload bytes carried by this side's first SYN or SYN-ACK (Fast Open)", IF_SET)
+
+/* ---- group headings: one line that says what the group holds ------------- */
+
+/* A bounded appender for the headings (no printf: one per group per packet). */
+typedef struct hbuf {
+    char  *buf;
+    size_t size, used;
+} hbuf;
+
+static void hb_str(hbuf *h, const char *s)
+{
+    while (*s && h->used + 1 < h->size)
+        h->buf[h->used++] = *s++;
+    h->buf[h->used] = '\0';
+}
+
+static void hb_u64(hbuf *h, uint64_t v)
+{
+    char digits[24];
+    tl_u64_digits(v, digits);
+    hb_str(h, digits);
+}
+
+static void hb_ms(hbuf *h, int64_t ns)
+{
+    char ms[32];
+    hb_str(h, tl_format_ms(ns, 3, ms, sizeof ms));
+    hb_str(h, " ms");
+}
+
+/* "three-way, RTT 28.820 ms" */
+static void heading_handshake(const tl_summary *sum, char *buf, size_t size)
+{
+    hbuf h = { buf, size, 0 };
+    hb_str(&h, TL_NAME(tl_handshake_kind_names, sum->hs_kind));
+    if (sum->rtt.set) {
+        hb_str(&h, ", RTT ");
+        hb_ms(&h, sum->rtt.ns);
+    }
+}
+
+/* "MSS 1460/1460, SACK client only, timestamps client only, window scale off":
+ * what is in effect, and who offered what the other did not. */
+static void option_pair(hbuf *h, const char *name, tl_maybe_bool c, tl_maybe_bool s)
+{
+    bool cv = c.set && c.value, sv = s.set && s.value;
+    hb_str(h, ", ");
+    hb_str(h, name);
+    hb_str(h, cv && sv ? " on" : cv ? " client only" : sv ? " server only" : " off");
+}
+
+static void heading_options(const tl_summary *sum, char *buf, size_t size)
+{
+    hbuf h = { buf, size, 0 };
+    const tl_side_summary *c = &sum->side[TL_SIDE_CLIENT], *s = &sum->side[TL_SIDE_SERVER];
+    tl_maybe_bool cw = { c->wscale.set, c->wscale.set }, sw = { s->wscale.set, s->wscale.set };
+    hb_str(&h, "MSS ");
+    if (c->mss.set) hb_u64(&h, c->mss.value); else hb_str(&h, "-");
+    hb_str(&h, "/");
+    if (s->mss.set) hb_u64(&h, s->mss.value); else hb_str(&h, "-");
+    option_pair(&h, "SACK", c->sack_perm, s->sack_perm);
+    option_pair(&h, "timestamps", c->timestamps, s->timestamps);
+    option_pair(&h, "window scale", cw, sw);
+    if ((c->tfo.set && c->tfo.value) || (s->tfo.set && s->tfo.value))
+        option_pair(&h, "Fast Open", c->tfo, s->tfo);
+}
+
+/* "client, four-way, 19.093 ms", or "none" */
+static void heading_teardown(const tl_summary *sum, char *buf, size_t size)
+{
+    hbuf h = { buf, size, 0 };
+    if (!sum->td_initiator.set) {
+        hb_str(&h, "none");
+        return;
+    }
+    hb_str(&h, TL_NAME(tl_teardown_initiator_names, sum->td_initiator.value));
+    hb_str(&h, ", ");
+    hb_str(&h, TL_NAME(tl_teardown_kind_names, sum->td_kind));
+    if (sum->td_duration.set) {
+        hb_str(&h, ", ");
+        hb_ms(&h, sum->td_duration.ns);
+    }
+}
+
+/* "refused by server", or "2 RSTs, none accepted" */
+static void heading_reset(const tl_summary *sum, char *buf, size_t size)
+{
+    hbuf h = { buf, size, 0 };
+    if (sum->reset_kind.set) {
+        hb_str(&h, TL_NAME(tl_reset_kind_names, sum->reset_kind.value));
+        hb_str(&h, " by ");
+        hb_str(&h, TL_NAME(tl_role_names, sum->reset_sender.value));
+    } else {
+        hb_u64(&h, sum->resets);
+        hb_str(&h, sum->resets == 1 ? " RST, not accepted" : " RSTs, none accepted");
+    }
+}
+
+/* "13 packets (client 7, server 6), 172 B from client, 2781 B from server, 66.336 ms" */
+static void heading_totals(const tl_summary *sum, char *buf, size_t size)
+{
+    hbuf h = { buf, size, 0 };
+    hb_u64(&h, sum->packets);
+    hb_str(&h, " packets (client ");
+    hb_u64(&h, sum->side[TL_SIDE_CLIENT].packets);
+    hb_str(&h, ", server ");
+    hb_u64(&h, sum->side[TL_SIDE_SERVER].packets);
+    hb_str(&h, "), ");
+    hb_u64(&h, sum->side[TL_SIDE_CLIENT].bytes);
+    hb_str(&h, " B from client, ");
+    hb_u64(&h, sum->side[TL_SIDE_SERVER].bytes);
+    hb_str(&h, " B from server, ");
+    hb_ms(&h, sum->duration_ns);
+}
 
 static field_row fields[] = {
     ROW(V_ROOT, FT_NONE, ALWAYS, "Stream lifecycle", "tcplife.stream", NULL),
-    ROW(V_INDEX, FT_UINT32, ALWAYS, "Stream index", "tcplife.stream.index", "tcp.stream"),
-    ROW(V_ENDPOINT, FT_STRING, TL_SIDE_CLIENT, "Client", "tcplife.stream.client", "Client address:port"),
-    ROW(V_ENDPOINT, FT_STRING, TL_SIDE_SERVER, "Server", "tcplife.stream.server", "Server address:port"),
+    ROW(V_STORY, FT_STRING, ALWAYS, "Story", "tcplife.stream.story",
+        "The connection in one line: conn_state, who opened, bytes each way, who closed, "
+        "packets and duration (language: the tcplife.language preference)", WHEN_ASKED),
+    ROW(V_INDEX, FT_UINT32, ALWAYS, "Stream index", "tcplife.stream.index", "tcp.stream", WHEN_ASKED),
+    ROW(V_ENDPOINT, FT_STRING, TL_SIDE_CLIENT, "Client", "tcplife.stream.client", "Client address:port", WHEN_ASKED),
+    ROW(V_ENDPOINT, FT_STRING, TL_SIDE_SERVER, "Server", "tcplife.stream.server", "Server address:port", WHEN_ASKED),
     ROW(V_BOOL, FT_BOOLEAN, OFF(roles_inferred), "Roles inferred", "tcplife.stream.roles_inferred",
-        "The stream did not start with a SYN or SYN-ACK: the server is the lower port"),
+        "The stream did not start with a SYN or SYN-ACK: the server is the lower port", IF_SET),
     ROW(V_NAME, FT_STRING, OFF(conn_state), "Zeek conn_state", "tcplife.stream.conn_state", NULL,
         .names = tl_conn_state_names, .nnames = TL_N_CONN_STATES),
     ROW(V_STRING, FT_STRING, OFF(history), "Zeek history", "tcplife.stream.history", NULL),
     ROW(V_BOOL, FT_BOOLEAN, OFF(complete), "Complete", "tcplife.stream.complete",
-        "Handshake steps 1-3 and teardown steps 1-4 seen, no RST"),
+        "Handshake steps 1-3 and teardown steps 1-4 seen, no RST", IF_SET),
 
-    GROUP(ALWAYS, "Handshake", "tcplife.stream.handshake"),
-    ENUM8(V_U8, hs_kind, "Kind", "tcplife.stream.handshake.kind", vals_handshake_kind, NULL),
+    GROUP(ALWAYS, "Handshake", "tcplife.stream.handshake", heading_handshake),
+    ENUM8(V_U8, hs_kind, "Kind", "tcplife.stream.handshake.kind", vals_handshake_kind, NULL, WHEN_ASKED),
     ROW(V_MAYBE_NS, FT_RELATIVE_TIME, OFF(rtt), "RTT", "tcplife.stream.handshake.rtt",
-        "From the last SYN before step 3 to step 3"),
+        "From the last SYN before step 3 to step 3", WHEN_ASKED),
     ROW(V_MAYBE_NS, FT_RELATIVE_TIME, OFF(server_rtt), "Server RTT",
         "tcplife.stream.handshake.server_rtt", "From that SYN to the last SYN-ACK before step 3"),
     ROW(V_MAYBE_NS, FT_RELATIVE_TIME, OFF(client_rtt), "Client RTT",
@@ -99,21 +235,22 @@ static field_row fields[] = {
     ROW(V_MAYBE_U32, FT_FRAMENUM, OFF(hs_frame[1]), "SYN-ACK", "tcplife.stream.handshake.synack_frame", NULL),
     ROW(V_MAYBE_U32, FT_FRAMENUM, OFF(hs_frame[2]), "ACK", "tcplife.stream.handshake.ack_frame", NULL),
 
-    GROUP(OFF(has_options), "Options", "tcplife.stream.options"),
+    GROUP(OFF(has_options), "Options", "tcplife.stream.options", heading_options),
     SIDE_OPTIONS(TL_SIDE_CLIENT, "Client", "client"),
     SIDE_OPTIONS(TL_SIDE_SERVER, "Server", "server"),
     ROW(V_MAYBE_BOOL, FT_BOOLEAN, OFF(wscale_on), "Window scaling in effect",
-        "tcplife.stream.options.wscale", "Both sides sent the window scale option"),
+        "tcplife.stream.options.wscale", "Both sides sent the window scale option", IF_SET),
     ROW(V_MAYBE_BOOL, FT_BOOLEAN, OFF(sack_on), "SACK in effect",
-        "tcplife.stream.options.sack_perm", "Both sides sent SACK permitted"),
+        "tcplife.stream.options.sack_perm", "Both sides sent SACK permitted", IF_SET),
     ROW(V_MAYBE_BOOL, FT_BOOLEAN, OFF(ts_on), "Timestamps in effect",
-        "tcplife.stream.options.timestamps", "Both sides sent the timestamps option"),
+        "tcplife.stream.options.timestamps", "Both sides sent the timestamps option", IF_SET),
 
-    GROUP(ALWAYS, "Teardown", "tcplife.stream.teardown"),
-    ENUM8(V_MAYBE_U32, td_initiator, "Initiator", "tcplife.stream.teardown.initiator", vals_initiator, NULL),
-    ENUM8(V_U8, td_kind, "Kind", "tcplife.stream.teardown.kind", vals_teardown_kind, NULL),
+    GROUP(ALWAYS, "Teardown", "tcplife.stream.teardown", heading_teardown),
+    ENUM8(V_MAYBE_U32, td_initiator, "Initiator", "tcplife.stream.teardown.initiator", vals_initiator,
+          NULL, WHEN_ASKED),
+    ENUM8(V_U8, td_kind, "Kind", "tcplife.stream.teardown.kind", vals_teardown_kind, NULL, WHEN_ASKED),
     ROW(V_MAYBE_NS, FT_RELATIVE_TIME, OFF(td_duration), "Duration", "tcplife.stream.teardown.duration",
-        "From the first FIN until both FINs were acknowledged"),
+        "From the first FIN until both FINs were acknowledged", WHEN_ASKED),
     ROW(V_MAYBE_U32, FT_FRAMENUM, OFF(td_frame[0]), "Step 1 (first FIN)",
         "tcplife.stream.teardown.step1_frame", NULL),
     ROW(V_MAYBE_U32, FT_FRAMENUM, OFF(td_frame[1]), "Step 2 (its ACK)",
@@ -123,32 +260,37 @@ static field_row fields[] = {
     ROW(V_MAYBE_U32, FT_FRAMENUM, OFF(td_frame[3]), "Step 4 (its ACK)",
         "tcplife.stream.teardown.step4_frame", NULL),
 
-    GROUP(OFF(has_reset), "Reset", "tcplife.stream.reset"),
+    GROUP(OFF(has_reset), "Reset", "tcplife.stream.reset", heading_reset),
     ENUM8(V_MAYBE_U32, reset_kind, "Kind", "tcplife.stream.reset.kind", tcplife_vals_reset_kind,
-          "Decided by the stream's first accepted RST"),
-    ENUM8(V_MAYBE_U32, reset_sender, "Sender", "tcplife.stream.reset.sender", tcplife_vals_role, NULL),
+          "Decided by the stream's first accepted RST", WHEN_ASKED),
+    ENUM8(V_MAYBE_U32, reset_sender, "Sender", "tcplife.stream.reset.sender", tcplife_vals_role, NULL,
+          WHEN_ASKED),
     ROW(V_MAYBE_U32, FT_FRAMENUM, OFF(reset_frame), "First accepted RST", "tcplife.stream.reset.frame", NULL),
     ROW(V_U32, FT_UINT32, OFF(resets), "RSTs", "tcplife.stream.reset.count", "Every RST, accepted or not"),
     ROW(V_U32, FT_UINT32, OFF(resets_ignored), "RSTs not accepted", "tcplife.stream.reset.ignored",
-        "RSTs the receiver would ignore or answer with a challenge ACK (RFC 9293, RFC 5961)"),
+        "RSTs the receiver would ignore or answer with a challenge ACK (RFC 9293, RFC 5961)", IF_SET),
 
-    GROUP(ALWAYS, "Totals", "tcplife.stream.totals"),
+    GROUP(ALWAYS, "Totals", "tcplife.stream.totals", heading_totals),
     ROW(V_U32, FT_UINT32, OFF(side[TL_SIDE_CLIENT].packets), "Packets from client",
-        "tcplife.stream.packets.client", NULL),
+        "tcplife.stream.packets.client", NULL, WHEN_ASKED),
     ROW(V_U64, FT_UINT64, OFF(side[TL_SIDE_CLIENT].bytes), "Payload bytes from client",
-        "tcplife.stream.bytes.client", NULL),
+        "tcplife.stream.bytes.client", NULL, WHEN_ASKED),
     ROW(V_U32, FT_UINT32, OFF(side[TL_SIDE_SERVER].packets), "Packets from server",
-        "tcplife.stream.packets.server", NULL),
+        "tcplife.stream.packets.server", NULL, WHEN_ASKED),
     ROW(V_U64, FT_UINT64, OFF(side[TL_SIDE_SERVER].bytes), "Payload bytes from server",
-        "tcplife.stream.bytes.server", NULL),
-    ROW(V_U32, FT_UINT32, OFF(phase_packets[0]), "Handshake packets", "tcplife.stream.packets.handshake", NULL),
-    ROW(V_U32, FT_UINT32, OFF(phase_packets[1]), "Transfer packets", "tcplife.stream.packets.transfer", NULL),
-    ROW(V_U32, FT_UINT32, OFF(phase_packets[2]), "Teardown packets", "tcplife.stream.packets.teardown", NULL),
-    ROW(V_U32, FT_UINT32, OFF(phase_packets[3]), "Reset packets", "tcplife.stream.packets.reset", NULL),
+        "tcplife.stream.bytes.server", NULL, WHEN_ASKED),
+    ROW(V_U32, FT_UINT32, OFF(phase_packets[0]), "Handshake packets", "tcplife.stream.packets.handshake",
+        NULL, IF_SET),
+    ROW(V_U32, FT_UINT32, OFF(phase_packets[1]), "Transfer packets", "tcplife.stream.packets.transfer",
+        NULL, IF_SET),
+    ROW(V_U32, FT_UINT32, OFF(phase_packets[2]), "Teardown packets", "tcplife.stream.packets.teardown",
+        NULL, IF_SET),
+    ROW(V_U32, FT_UINT32, OFF(phase_packets[3]), "Reset packets", "tcplife.stream.packets.reset", NULL,
+        IF_SET),
     ROW(V_U32, FT_FRAMENUM, OFF(first_frame), "First frame", "tcplife.stream.first_frame", NULL),
     ROW(V_U32, FT_FRAMENUM, OFF(last_frame), "Last frame", "tcplife.stream.last_frame", NULL),
     ROW(V_NS, FT_RELATIVE_TIME, OFF(duration_ns), "Duration", "tcplife.stream.duration",
-        "From the stream's first to its last packet"),
+        "From the stream's first to its last packet", WHEN_ASKED),
     ROW(V_MAYBE_U32, FT_FRAMENUM, OFF(side[TL_SIDE_CLIENT].first_data_frame), "First data from client",
         "tcplife.stream.first_data.client", "The client's first frame carrying payload"),
     ROW(V_MAYBE_U32, FT_FRAMENUM, OFF(side[TL_SIDE_SERVER].first_data_frame), "First data from server",
@@ -240,7 +382,7 @@ static proto_item *add_endpoint(proto_tree *t, const field_row *f, tvbuff_t *tvb
 /* A present row's value.  An endpoint stays a side until its reader formats
  * it: the tree formats one only when the field is referenced. */
 typedef struct row_value {
-    enum { RV_UINT, RV_BOOL, RV_NS, RV_STRING, RV_ENDPOINT } kind;
+    enum { RV_UINT, RV_BOOL, RV_NS, RV_STRING, RV_ENDPOINT, RV_STORY } kind;
     uint64_t    uint;       /* RV_UINT; RV_ENDPOINT: the enum tl_side_index */
     int64_t     ns;
     bool        boolean;
@@ -293,6 +435,9 @@ static bool row_value_of(const field_row *f, const tcplife_stream *st, const tl_
         v->kind = RV_ENDPOINT;
         v->uint = f->offset;
         return true;
+    case V_STORY:
+        v->kind = RV_STORY;
+        return true;
     case V_MAYBE_U32: {
         const tl_maybe_u32 *x = (const tl_maybe_u32 *)m;
         return x->set && put_uint(v, x->value);
@@ -339,8 +484,28 @@ static void walk_rows(const tcplife_stream *st, const tl_summary *sum, row_fn fn
     }
 }
 
+/* The story, in the language of the tcplife.language preference. */
+static const char *story_of(const tcplife_stream *st, const tl_summary *sum,
+                            char buf[TL_EXPLAIN_MAX])
+{
+    char client[TCPLIFE_ENDPOINT_MAX], server[TCPLIFE_ENDPOINT_MAX];
+    return tl_explain_story(&st->core, sum, tcplife_endpoint_format(st, TL_SIDE_CLIENT, client),
+                            tcplife_endpoint_format(st, TL_SIDE_SERVER, server),
+                            tcplife_language(), buf, TL_EXPLAIN_MAX);
+}
+
+static proto_item *add_story(proto_tree *t, const field_row *f, tvbuff_t *tvb,
+                             const tcplife_stream *st, const tl_summary *sum)
+{
+    char buf[TL_EXPLAIN_MAX];
+    if (!proto_field_is_referenced(t, f->hf))
+        return NULL;
+    return proto_tree_add_string(t, f->hf, tvb, 0, 0, story_of(st, sum, buf));
+}
+
 static proto_item *add_value(proto_tree *t, const field_row *f, tvbuff_t *tvb,
-                             const tcplife_stream *st, const row_value *v)
+                             const tcplife_stream *st, const tl_summary *sum,
+                             const row_value *v)
 {
     switch (v->kind) {
     case RV_UINT:
@@ -350,38 +515,89 @@ static proto_item *add_value(proto_tree *t, const field_row *f, tvbuff_t *tvb,
     case RV_NS:       return add_time(t, f->hf, tvb, v->ns);
     case RV_STRING:   return proto_tree_add_string(t, f->hf, tvb, 0, 0, v->string);
     case RV_ENDPOINT: return add_endpoint(t, f, tvb, st);
+    case RV_STORY:    return add_story(t, f, tvb, st, sum);
     default:          return NULL;
     }
-}
-
-static proto_tree *add_subtree(proto_tree *t, const field_row *f, tvbuff_t *tvb)
-{
-    proto_item *ti = proto_tree_add_item(t, f->hf, tvb, 0, 0, ENC_NA);
-    proto_item_set_generated(ti);
-    return proto_item_add_subtree(ti, f->ett);
 }
 
 typedef struct render_ctx {
     proto_tree           *tree, *root, *parent;
     tvbuff_t             *tvb;
     const tcplife_stream *st;
+    const tl_summary     *sum;
+    bool                  visible;     /* the tree is shown (-V, the GUI, -T fields) */
+    const char           *story;       /* formatted once, for the heading and the field */
+    char                  story_buf[TL_EXPLAIN_MAX];
 } render_ctx;
+
+static const char *render_story(render_ctx *r)
+{
+    if (!r->story)
+        r->story = story_of(r->st, r->sum, r->story_buf);
+    return r->story;
+}
+
+/* A heading; in a visible tree with its summary: "Handshake: three-way, RTT
+ * 28.820 ms", and the root "Stream lifecycle: <story>", so that the folded
+ * tree tells what happened. */
+static proto_tree *add_subtree(render_ctx *r, proto_tree *t, const field_row *f)
+{
+    char summary[160];
+    const char *text = NULL;
+    if (r->visible && f->value == V_ROOT) {
+        text = render_story(r);
+    } else if (r->visible && f->heading) {
+        f->heading(r->sum, summary, sizeof summary);
+        text = summary;
+    }
+    proto_item *ti = text ? proto_tree_add_none_format(t, f->hf, r->tvb, 0, 0, "%s: %s", f->name, text)
+                          : proto_tree_add_item(t, f->hf, r->tvb, 0, 0, ENC_NA);
+    proto_item_set_generated(ti);
+    return proto_item_add_subtree(ti, f->ett);
+}
+
+static bool value_is_set(const row_value *v)
+{
+    switch (v->kind) {
+    case RV_UINT: return v->uint != 0;
+    case RV_BOOL: return v->boolean;
+    case RV_NS:   return v->ns != 0;
+    default:      return true;
+    }
+}
+
+/* A field the visible tree does not show is still added, hidden: tshark
+ * -T fields reads a visible tree too, and Wireshark tells a post-dissector
+ * nothing about which fields -e names (their ref_type stays NONE).  In an
+ * invisible tree every present field is offered as before (Wireshark fakes
+ * the ones nobody reads). */
+static void render_field(render_ctx *r, const field_row *f, const row_value *v)
+{
+    bool shown = f->show == SHOW_ALWAYS || (f->show == SHOW_IF_SET && value_is_set(v));
+    proto_item *ti = v->kind == RV_STORY && (r->visible || tcplife_asked(f->hf))
+        ? proto_tree_add_string(r->parent, f->hf, r->tvb, 0, 0, render_story(r))
+        : add_value(r->parent, f, r->tvb, r->st, r->sum, v);
+    proto_item_set_generated(ti);
+    if (r->visible && !shown)
+        proto_item_set_hidden(ti);
+}
 
 static void render_row(void *ctx, const field_row *f, const row_value *v)
 {
     render_ctx *r = (render_ctx *)ctx;
     if (f->value == V_ROOT)
-        r->root = r->parent = add_subtree(r->tree, f, r->tvb);
+        r->root = r->parent = add_subtree(r, r->tree, f);
     else if (f->value == V_GROUP)
-        r->parent = add_subtree(r->root, f, r->tvb);
+        r->parent = add_subtree(r, r->root, f);
     else
-        proto_item_set_generated(add_value(r->parent, f, r->tvb, r->st, v));
+        render_field(r, f, v);
 }
 
 void tcplife_fields_render(proto_tree *tree, tvbuff_t *tvb, const tcplife_stream *st)
 {
     tl_summary sum;
-    render_ctx r = { .tree = tree, .tvb = tvb, .st = st };
+    render_ctx r = { .tree = tree, .tvb = tvb, .st = st, .sum = &sum,
+                     .visible = tree && PTREE_DATA(tree)->visible };
 
     tl_stream_summarize(&st->core, &sum);
     walk_rows(st, &sum, render_row, &r);
@@ -421,6 +637,7 @@ CELL_FN(cell_ttfb) { return cell_time(sum->ttfb); }
 CELL_FN(cell_bytes_client) { return cell_uint(sum->side[TL_SIDE_CLIENT].bytes); }
 CELL_FN(cell_bytes_server) { return cell_uint(sum->side[TL_SIDE_SERVER].bytes); }
 CELL_FN(cell_packets) { return cell_uint(sum->packets); }
+CELL_FN(cell_first_frame) { return cell_uint(sum->first_frame); }
 
 CELL_FN(cell_duration)
 {
@@ -474,6 +691,8 @@ static const tcplife_column col_ttfb = COLUMN("ttfb", "TTFB (ms)", 'r', TCPLIFE_
                                               cell_ttfb, .unit_us = 1000, .decimals = 3, .unit = " ms");
 static const tcplife_column col_packets =
     COLUMN("packets", "Packets", 'r', TCPLIFE_CELL_UINT, cell_packets);
+static const tcplife_column col_first_frame =
+    COLUMN("first frame", "First frame", 'r', TCPLIFE_CELL_UINT, cell_first_frame);
 
 const tcplife_column *const tcplife_streams_columns[] = {
     &col_stream, &col_client, &col_server, &col_state, &col_history, &col_rtt, &col_bytes_c,
@@ -481,11 +700,14 @@ const tcplife_column *const tcplife_streams_columns[] = {
 };
 const unsigned tcplife_streams_ncolumns = array_length(tcplife_streams_columns);
 
-/* tshark's printer of this table stops a row at its first empty cell, so the
- * columns that can be empty come last. */
+/* In the order of -z tcplife,streams (the RTT after the history, whose first
+ * letters are the handshake), with the first frame after the stream (the
+ * dialog cannot go to a packet: Go › Go to Packet takes that number), and
+ * TTFB last.  The table shows an absent value as "-", so a row never ends
+ * early (tcplife_report_table.c). */
 const tcplife_column *const tcplife_table_columns[] = {
-    &col_stream, &col_client, &col_server, &col_state, &col_history, &col_teardown, &col_reset,
-    &col_packets, &col_bytes_c, &col_bytes_s, &col_duration, &col_rtt, &col_ttfb,
+    &col_stream, &col_first_frame, &col_client, &col_server, &col_state, &col_history, &col_rtt,
+    &col_bytes_c, &col_bytes_s, &col_teardown, &col_reset, &col_duration, &col_packets, &col_ttfb,
 };
 const unsigned tcplife_table_ncolumns = array_length(tcplife_table_columns);
 
@@ -493,6 +715,7 @@ const unsigned tcplife_table_ncolumns = array_length(tcplife_table_columns);
 
 typedef struct visit_ctx {
     const tcplife_stream        *st;
+    const tl_summary            *sum;
     const tcplife_field_visitor *v;
     void                        *ctx;
 } visit_ctx;
@@ -501,6 +724,7 @@ static void visit_row(void *ctx, const field_row *f, const row_value *v)
 {
     const visit_ctx *c = (const visit_ctx *)ctx;
     char buf[TCPLIFE_ENDPOINT_MAX];
+    char story[TL_EXPLAIN_MAX];
 
     if (v == NULL)      /* the root and the group headings (FT_NONE) carry no value */
         return;
@@ -521,12 +745,15 @@ static void visit_row(void *ctx, const field_row *f, const row_value *v)
         c->v->string_value(c->ctx, f->abbrev, f->type,
                            tcplife_endpoint_format(c->st, (enum tl_side_index)v->uint, buf));
         break;
+    case RV_STORY:
+        c->v->string_value(c->ctx, f->abbrev, f->type, story_of(c->st, c->sum, story));
+        break;
     }
 }
 
 void tcplife_fields_visit(const tcplife_stream *st, const tl_summary *sum,
                           const tcplife_field_visitor *v, void *ctx)
 {
-    visit_ctx c = { .st = st, .v = v, .ctx = ctx };
+    visit_ctx c = { .st = st, .sum = sum, .v = v, .ctx = ctx };
     walk_rows(st, sum, visit_row, &c);
 }

@@ -29,6 +29,13 @@ extern const value_string tcplife_vals_phase[];
 extern const value_string tcplife_vals_role[];
 extern const value_string tcplife_vals_reset_kind[];
 
+/* Whether a filter, a column or tshark -e names field hf (not merely a
+ * visible tree): what a visible tree leaves out is still added for them. */
+static inline bool tcplife_asked(int hf)
+{
+    return proto_registrar_get_nth((guint)hf)->ref_type != HF_REF_TYPE_NONE;
+}
+
 void tcplife_fields_register(int proto);
 bool tcplife_fields_wanted(proto_tree *tree);
 void tcplife_fields_render(proto_tree *tree, tvbuff_t *tvb, const tcplife_stream *st);
@@ -36,7 +43,7 @@ void tcplife_fields_render(proto_tree *tree, tvbuff_t *tvb, const tcplife_stream
 /* ---- report columns -------------------------------------------------------- */
 
 enum tcplife_cell_kind {
-    TCPLIFE_CELL_NONE,      /* absent: "-" in text, an empty cell in the GUI */
+    TCPLIFE_CELL_NONE,      /* absent: "-" in every report */
     TCPLIFE_CELL_UINT,
     TCPLIFE_CELL_TIME,      /* ns, shown in the column's unit */
     TCPLIFE_CELL_STRING,

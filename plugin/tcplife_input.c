@@ -234,6 +234,9 @@ static bool read_header(tcplife_layer_facts *l, const field_info *fi)
     if (tvb_bytes_exist(tvb, off + TCP_FLAGS_END, 2))
         l->window = tvb_get_ntohs(tvb, off + TCP_FLAGS_END);
     read_options(l, tvb, off + TCP_MIN_HLEN, hlen - TCP_MIN_HLEN);
+    l->tvb = tvb;
+    l->options_offset = off + TCP_MIN_HLEN;
+    l->options_len = hlen - TCP_MIN_HLEN;
     return true;
 }
 

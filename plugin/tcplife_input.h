@@ -34,6 +34,9 @@ typedef struct tcplife_layer_facts {
     int      total_layer;  /* the TCP layer's number among all the frame's protocols */
     uint8_t  addr_len;     /* 4 or 16; 0 when the network layer is not IP */
     uint8_t  src[16], dst[16];
+    tvbuff_t *tvb;         /* the header's bytes, valid while this frame is dissected */
+    int      options_offset;  /* where its options begin in tvb */
+    unsigned options_len;  /* the header's option bytes (some may not be captured) */
 } tcplife_layer_facts;
 
 void tcplife_input_init(void);

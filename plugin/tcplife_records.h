@@ -1,7 +1,8 @@
 /* tcplife_records.h - what the first pass decided for each frame, by frame number.
  *
  * A frame's first annotated TCP layer is kept in a frame-indexed table of
- * 12-byte records (the stream's tcp.stream and the core's 8-byte verdict),
+ * 44-byte records (the stream's tcp.stream, the core's 8-byte verdict and
+ * its 32-byte tl_detail, which the packet's explanation reads),
  * allocated in pages as frames arrive: no per-packet allocation and no
  * per-packet Wireshark proto_data node.  Further layers of the same frame
  * (tunnels, rare) go to p_add_proto_data.  Everything is file scope.
@@ -25,6 +26,7 @@ typedef struct _packet_info packet_info;
 typedef struct tcplife_record {
     uint32_t  stream;     /* tcp.stream */
     tl_result result;     /* result.phase is never TL_PHASE_NONE in a stored record */
+    tl_detail detail;     /* the packet's numbers, for its explanation on every visit */
 } tcplife_record;
 
 void tcplife_records_reset(void);

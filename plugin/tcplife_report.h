@@ -31,6 +31,9 @@
 #define TCPLIFE_REPORT_RULE \
     "========================================================================"
 
+/* What a report prints instead of an empty table: no stream to show. */
+#define TCPLIFE_NO_STREAMS "no TCP streams"
+
 char *format_us(wmem_allocator_t *pool, int64_t ns, uint64_t unit_us, int decimals);
 const char *column_text(wmem_allocator_t *pool, const tcplife_column *col,
                         const tcplife_stream *st, const tl_summary *sum);
@@ -63,5 +66,6 @@ typedef void (*stream_list_draw)(wmem_allocator_t *pool, const tcplife_stream *c
 bool stream_list_start(const char *opt, const char *cli, stream_list_draw draw);
 void tcplife_report_conn_register(void);
 void tcplife_report_json_register(void);
+void tcplife_report_explain_register(void);   /* -z tcplife,explain: tcplife_report_explain.c */
 
 #endif /* TCPLIFE_REPORT_H */

@@ -2,6 +2,7 @@
 #include "ws_compat.h"
 
 #include "tcplife_report.h"
+#include "tcplife_report_args.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -29,21 +30,9 @@ typedef struct ladder_pkt {
 
 typedef struct ladder_report {
     wmem_allocator_t *pool;     /* first: report_finish() destroys it */
-    wmem_array_t     *wanted;   /* uint32 stream indexes, ascending; empty: all */
-    bool              unfold;   /* "all": never fold transfers */
+    report_streams    wanted;   /* the streams asked for, and "all": never fold transfers */
     wmem_map_t       *packets;  /* stream index + 1 -> wmem_array_t of ladder_pkt */
 } ladder_report;
-
-static bool ladder_wants(const ladder_report *rep, uint32_t index)
-{
-    unsigned n = wmem_array_get_count(rep->wanted);
-    if (n == 0)
-        return true;
-    for (unsigned i = 0; i < n; i++)
-        if (*(const uint32_t *)wmem_array_index(rep->wanted, i) == index)
-            return true;
-    return false;
-}
 
 static tap_packet_status ladder_packet(void *tapdata, packet_info *pinfo,
                                        epan_dissect_t *edt _U_, const void *data,
@@ -54,7 +43,7 @@ static tap_packet_status ladder_packet(void *tapdata, packet_info *pinfo,
     uint32_t index = info->pkt->stream->index;
     void *key = GSIZE_TO_POINTER((gsize)index + 1);
 
-    if (!ladder_wants(rep, index))
+    if (!report_streams_wants(&rep->wanted, index))
         return TAP_PACKET_DONT_REDRAW;
     wmem_array_t *pkts = (wmem_array_t *)wmem_map_lookup(rep->packets, key);
     if (pkts == NULL) {
@@ -80,30 +69,42 @@ static tap_packet_status ladder_packet(void *tapdata, packet_info *pinfo,
 /* Each side's initial sequence number, when that side's first packet was
  * its SYN (or SYN-ACK): seq/ack are shown relative to it, else raw. */
 typedef struct ladder_isn {
-    bool     known[3];      /* by enum tl_role */
+    bool     sent[3];       /* by enum tl_role: the side sent a packet */
+    bool     known[3];
     uint32_t isn[3];
 } ladder_isn;
 
 static ladder_isn ladder_isn_of(wmem_array_t *pkts)
 {
-    ladder_isn isn = { { false, false, false }, { 0, 0, 0 } };
-    bool seen[3] = { false, false, false };
+    ladder_isn isn = { { false, false, false }, { false, false, false }, { 0, 0, 0 } };
     unsigned n = wmem_array_get_count(pkts);
     for (unsigned i = 0; i < n; i++) {
         const ladder_pkt *p = (const ladder_pkt *)wmem_array_index(pkts, i);
         unsigned side = p->result.sender;
-        if (side > TL_ROLE_SERVER || seen[side])
+        if (side > TL_ROLE_SERVER || isn.sent[side])
             continue;
-        seen[side] = true;
+        isn.sent[side] = true;
         isn.known[side] = p->has_facts && (p->flags & TL_SYN);
         isn.isn[side] = p->seq;
     }
     return isn;
 }
 
-static const char *ladder_isn_note(const ladder_isn *isn)
+/* Which numbers are relative.  A side that sent nothing has no numbers to
+ * show, raw or relative: the note names only the sides that sent. */
+static const char *ladder_isn_note(wmem_allocator_t *pool, const ladder_isn *isn)
 {
     bool c = isn->known[TL_ROLE_CLIENT], s = isn->known[TL_ROLE_SERVER];
+    bool c_sent = isn->sent[TL_ROLE_CLIENT], s_sent = isn->sent[TL_ROLE_SERVER];
+    if (!c_sent || !s_sent) {
+        const char *who = c_sent ? "client" : "server";
+        return wmem_strdup_printf(pool, "%s; the %s sent nothing",
+                                  (c_sent ? c : s)
+                                      ? wmem_strdup_printf(pool, "seq/ack relative to the %s's ISN", who)
+                                      : wmem_strdup_printf(pool, "seq/ack raw (the %s's first packet "
+                                                           "was not a SYN)", who),
+                                  c_sent ? "server" : "client");
+    }
     if (c && s)
         return "seq/ack relative to each side's ISN";
     if (c)
@@ -208,19 +209,63 @@ static void ladder_add_run(ladder_table *lt, wmem_array_t *pkts, unsigned from, 
         ladder_add(lt, pkt_at(pkts, i));
 }
 
+/* Whether p carries bytes its sender had not sent before (one pass only):
+ * data, not an ACK, a keep-alive probe (seq one below the next byte, at most
+ * one byte), a window update or a retransmission.  ends[] is each side's
+ * highest sequence number + 1 so far (SYN and FIN count), updated here. */
+typedef struct ladder_ends {
+    bool     seen[3];       /* by enum tl_role */
+    uint32_t end[3];
+} ladder_ends;
+
+static bool carries_new_data(ladder_ends *e, const ladder_pkt *p)
+{
+    unsigned side = p->result.sender;
+    if (side > TL_ROLE_SERVER)
+        return p->len > 0;
+    uint32_t end = p->seq + p->len + ((p->flags & TL_SYN) ? 1 : 0) + ((p->flags & TL_FIN) ? 1 : 0);
+    bool beyond = !e->seen[side] || (int32_t)(end - e->end[side]) > 0;
+    if (beyond)
+        e->end[side] = end;
+    e->seen[side] = true;
+    return p->len > 0 && beyond;
+}
+
+/* The section (separator) each packet goes under: its phase, except that
+ * inside a teardown a transfer packet without new data (the peer's ACKs, a
+ * keep-alive, a window update) stays under "teardown": only data in the
+ * direction still open starts a "transfer" section again.  Without facts
+ * (-2) new data cannot be told, and every phase change starts a section. */
+static uint8_t *ladder_sections(wmem_allocator_t *pool, wmem_array_t *pkts)
+{
+    unsigned n = wmem_array_get_count(pkts);
+    uint8_t *section = (uint8_t *)wmem_alloc0(pool, n + 1);
+    ladder_ends ends = { { false, false, false }, { 0, 0, 0 } };
+    uint8_t current = TL_PHASE_NONE;
+    for (unsigned i = 0; i < n; i++) {
+        const ladder_pkt *p = pkt_at(pkts, i);
+        bool fresh = p->has_facts ? carries_new_data(&ends, p) : true;
+        if (!(current == TL_PHASE_TEARDOWN && p->result.phase == TL_PHASE_TRANSFER && !fresh))
+            current = p->result.phase;
+        section[i] = current;
+    }
+    return section;
+}
+
 static void ladder_add_rows(ladder_table *lt, wmem_array_t *pkts, bool unfold)
 {
     unsigned n = wmem_array_get_count(pkts);
-    uint8_t phase = TL_PHASE_NONE;
+    const uint8_t *section = ladder_sections(tt_pool(lt->tt), pkts);
+    uint8_t shown = TL_PHASE_NONE;
     unsigned i = 0;
     while (i < n) {
-        const ladder_pkt *p = pkt_at(pkts, i);
-        if (p->result.phase != phase)
-            ladder_separator(lt, p->result.phase);
-        phase = p->result.phase;
+        if (section[i] != shown)
+            ladder_separator(lt, section[i]);
+        shown = section[i];
         unsigned end = i + 1;
-        if (phase == TL_PHASE_TRANSFER)
-            while (end < n && pkt_at(pkts, end)->result.phase == TL_PHASE_TRANSFER)
+        if (pkt_at(pkts, i)->result.phase == TL_PHASE_TRANSFER)
+            while (end < n && section[end] == shown &&
+                   pkt_at(pkts, end)->result.phase == TL_PHASE_TRANSFER)
                 end++;
         ladder_add_run(lt, pkts, i, end, unfold);
         i = end;
@@ -239,12 +284,13 @@ static void ladder_print_stream(const ladder_report *rep, const tcplife_stream *
     tl_stream_summarize(&st->core, &sum);
     printf("\nStream %u: client %s, server %s\n", st->index,
            tcplife_endpoint_str(pool, st, TL_SIDE_CLIENT), tcplife_endpoint_str(pool, st, TL_SIDE_SERVER));
-    printf("conn_state %s, history %s, %u packets\n", TL_NAME(tl_conn_state_names, sum.conn_state),
-           sum.history, wmem_array_get_count(pkts));
+    unsigned npkts = wmem_array_get_count(pkts);
+    printf("conn_state %s, history %s, %u packet%s\n", TL_NAME(tl_conn_state_names, sum.conn_state),
+           sum.history, npkts, npkts == 1 ? "" : "s");
     if (facts)
-        printf("%s\n", ladder_isn_note(&isn));
+        printf("%s\n", ladder_isn_note(pool, &isn));
     tt_add(lt.tt, facts ? ladder_header : ladder_header_short);
-    ladder_add_rows(&lt, pkts, rep->unfold);
+    ladder_add_rows(&lt, pkts, rep->wanted.all);
     tt_print(lt.tt);
     wmem_destroy_allocator(pool);
 }
@@ -274,61 +320,20 @@ static void ladder_print_one(const ladder_report *rep, uint32_t index)
 static void ladder_draw(void *tapdata)
 {
     ladder_report *rep = (ladder_report *)tapdata;
-    unsigned wanted = wmem_array_get_count(rep->wanted);
+    unsigned wanted = rep->wanted.count;
 
     print_title("TCP lifecycle: ladder");
     if (ladder_any_without_facts(rep))
         printf("Note: flags, seq, ack and len are read on the first pass only: "
                "run tshark without -2 to see them.\n");
     for (unsigned i = 0; i < wanted; i++)
-        ladder_print_one(rep, *(const uint32_t *)wmem_array_index(rep->wanted, i));
+        ladder_print_one(rep, rep->wanted.index[i]);
     for (uint32_t i = 0; wanted == 0 && i < tcplife_stream_index_limit(); i++)
         if (wmem_map_contains(rep->packets, GSIZE_TO_POINTER((gsize)i + 1)))
             ladder_print_one(rep, i);
+    if (wanted == 0 && wmem_map_size(rep->packets) == 0)
+        printf("\n%s\n", TCPLIFE_NO_STREAMS);
     printf("%s\n", TCPLIFE_REPORT_RULE);
-}
-
-static int compare_uint32(const void *a, const void *b)
-{
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    return x < y ? -1 : x > y;
-}
-
-/* "0,3,0" asks for streams 0 and 3, each printed once, in order. */
-static wmem_array_t *sorted_unique(wmem_allocator_t *pool, wmem_array_t *in)
-{
-    wmem_array_t *out = wmem_array_new(pool, sizeof(uint32_t));
-    unsigned n = wmem_array_get_count(in);
-    wmem_array_sort(in, compare_uint32);
-    for (unsigned i = 0; i < n; i++) {
-        uint32_t v = *(const uint32_t *)wmem_array_index(in, i);
-        if (i == 0 || v != *(const uint32_t *)wmem_array_index(in, i - 1))
-            wmem_array_append_one(out, v);
-    }
-    return out;
-}
-
-/* ARGS: comma-separated stream numbers (decimal) and the word "all". */
-static bool ladder_parse(ladder_report *rep, const char *opt, const char *args)
-{
-    char **items = g_strsplit(args, ",", -1);
-    bool ok = true;
-    for (char **it = items; ok && args[0] && *it; it++) {
-        char *end = NULL;
-        unsigned long v = strtoul(*it, &end, 10);
-        if (strcmp(*it, "all") == 0) {
-            rep->unfold = true;
-        } else if (g_ascii_isdigit((*it)[0]) && *end == '\0' && v <= UINT32_MAX) {
-            uint32_t index = (uint32_t)v;
-            wmem_array_append_one(rep->wanted, index);
-        } else {
-            ok = bad_argument("invalid \"-z %s\": \"%s\" is neither a stream number nor "
-                              "\"all\"; use -z " LADDER_CLI "[,STREAM...][,all]", opt, *it);
-        }
-    }
-    g_strfreev(items);
-    rep->wanted = sorted_unique(rep->pool, rep->wanted);
-    return ok;
 }
 
 static bool ladder_start(const char *opt)
@@ -339,9 +344,8 @@ static bool ladder_start(const char *opt)
     wmem_allocator_t *pool = wmem_allocator_new(WMEM_ALLOCATOR_BLOCK);
     ladder_report *rep = wmem_new0(pool, ladder_report);
     rep->pool = pool;
-    rep->wanted = wmem_array_new(pool, sizeof(uint32_t));
     rep->packets = wmem_map_new(pool, g_direct_hash, g_direct_equal);
-    if (ladder_parse(rep, opt, args) &&
+    if (report_streams_parse(pool, opt, LADDER_CLI, args, &rep->wanted) &&
         report_listen(LADDER_CLI, rep, NULL, ladder_packet, ladder_draw, report_finish))
         return true;
     wmem_destroy_allocator(pool);

@@ -4,6 +4,7 @@
 #include "tcplife_report.h"
 
 #include <stdio.h>
+#include <string.h>
 
 
 
@@ -15,7 +16,38 @@ typedef struct streams_report {
     wmem_allocator_t *pool;     /* first: report_finish() destroys it */
     const char       *filter;   /* NULL: no filter */
     wmem_map_t       *matched;  /* stream index + 1: a packet of it passed the filter */
+    bool             *one_pass; /* FILTER reads tcplife.stream.*: set when a packet was
+                                   tapped on the first pass (tshark without -2) */
 } streams_report;
+
+/* A second listener, without the filter, for a FILTER that reads
+ * tcplife.stream.*: tshark -2 taps on the second pass only, and a packet
+ * carries its TCP facts only on its first dissection (as in the ladder), so
+ * facts mean one pass.  (It must see packets that do not pass FILTER too: in
+ * one pass FILTER may pass none.) */
+static tap_packet_status streams_pass_packet(void *tapdata, packet_info *pinfo _U_,
+                                             epan_dissect_t *edt _U_, const void *data,
+                                             tap_flags_t flags _U_)
+{
+    if (((const tcplife_tap_info *)data)->facts != NULL)
+        *(bool *)tapdata = true;
+    return TAP_PACKET_DONT_REDRAW;
+}
+
+static bool filter_reads_stream_fields(const char *filter)
+{
+    return filter != NULL && strstr(filter, "tcplife.stream") != NULL;
+}
+
+static void streams_note_one_pass(const streams_report *rep)
+{
+    if (rep->one_pass == NULL || !*rep->one_pass)
+        return;
+    fprintf(stderr, "tshark: note: -z " STREAMS_CLI ",%s: in one pass a packet's "
+            "tcplife.stream.* fields show its stream only as far as that packet, so this "
+            "filter sees each stream as it was then, not as it ended; run tshark -2 to "
+            "filter on each stream's final state.\n", rep->filter);
+}
 
 static tap_packet_status streams_packet(void *tapdata, packet_info *pinfo _U_,
                                         epan_dissect_t *edt _U_, const void *data,
@@ -94,11 +126,18 @@ static void streams_draw(void *tapdata)
     }
     print_title("TCP lifecycle: streams");
     printf("Filter: %s\n\n", rep->filter ? rep->filter : "none");
-    tt_print(tt);
-    printf("\n");
-    print_state_totals(pool, count, total);
+    if (total > 0) {
+        tt_print(tt);
+        printf("\n");
+        print_state_totals(pool, count, total);
+    } else if (tcplife_stream_index_limit() == 0) {
+        printf("%s\n", TCPLIFE_NO_STREAMS);
+    } else {
+        printf("%s pass the filter\n", TCPLIFE_NO_STREAMS);
+    }
     printf("%s\n", TCPLIFE_REPORT_RULE);
     wmem_destroy_allocator(pool);
+    streams_note_one_pass(rep);
 }
 
 static bool streams_start(const char *opt)
@@ -111,8 +150,17 @@ static bool streams_start(const char *opt)
     rep->pool = pool;
     rep->filter = args[0] ? wmem_strdup(pool, args) : NULL;
     rep->matched = wmem_map_new(pool, g_direct_hash, g_direct_equal);
+    if (filter_reads_stream_fields(rep->filter)) {
+        rep->one_pass = wmem_new0(pool, bool);
+        if (!report_listen(STREAMS_CLI, rep->one_pass, NULL, streams_pass_packet, NULL, NULL)) {
+            wmem_destroy_allocator(pool);
+            return false;
+        }
+    }
     if (report_listen(STREAMS_CLI, rep, rep->filter, streams_packet, streams_draw, report_finish))
         return true;
+    if (rep->one_pass)
+        remove_tap_listener(rep->one_pass);
     wmem_destroy_allocator(pool);
     return false;
 }

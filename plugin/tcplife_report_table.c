@@ -3,6 +3,8 @@
 
 #include "tcplife_report.h"
 
+#include <stdio.h>
+
 
 
 
@@ -14,14 +16,28 @@
  * a row is refreshed whenever its stream grew (its last frame changed). */
 
 #define TABLE_CLI "tcplife,table"
+/* The table's title: tshark prints it on the line above the rows, so it says
+ * when there are none.  The dialog does not show it (one table only). */
 #define TABLE_NAME "TCP streams"
+#define TABLE_NAME_EMPTY TCPLIFE_NO_STREAMS
 
-/* Cells are typed so that columns sort as numbers.  Wireshark 4.0's dialog
- * prints every FLOAT with 6 decimals (later versions use field_format), so
- * byte counts are UINT: 32 bits, saturated (-z tcplife,streams has the exact
- * 64-bit counts).  An absent value (a stream without RTT) is TABLE_ITEM_NONE
- * (empty).  Built from tcplife_table_columns at registration. */
+/* Every cell is a UINT or a STRING, never TABLE_ITEM_NONE: tshark's printer
+ * (ui/cli/tap-simple_stattable.c) ends a row at its first NONE cell, and a
+ * column must hold one type, since both the printer and the dialog's sort
+ * read each cell by the column's (printer) or the row's (dialog) type.
+ *   - Counts are UINT: 32 bits, saturated (-z tcplife,streams has the exact
+ *     64-bit counts).
+ *   - Times are STRINGs in the column's unit and decimals ("28.820"), because
+ *     Wireshark 4.0's dialog prints every FLOAT with 6 decimals whatever its
+ *     format, and an absent time must read "-" like in the text reports.  The
+ *     dialog sorts strings with g_strcmp0, so a time is right-aligned in
+ *     TABLE_TIME_WIDTH characters: equal widths compare as numbers (a space
+ *     sorts before the digits), and "-" sorts before every time.
+ *   - Other absent values are "-".
+ * Built from tcplife_table_columns at registration. */
 static stat_tap_table_item table_fields[16];
+
+#define TABLE_TIME_WIDTH 12     /* "99999999.999" ms, "99999.999999" s */
 
 static tap_param table_params[] = {
     { PARAM_FILTER, "filter", "Filter", NULL, TRUE },
@@ -45,11 +61,19 @@ static void table_forget_rows(void)
     g_hash_table_remove_all(table_rows);
 }
 
+/* The one table, whatever its title says. */
+static stat_tap_table *table_of(stat_tap_table_ui *ui)
+{
+    if (ui->tables == NULL || ui->tables->len == 0)
+        return NULL;
+    return g_array_index(ui->tables, stat_tap_table *, 0);
+}
+
 static void table_init(stat_tap_table_ui *ui)
 {
-    if (stat_tap_find_table(ui, TABLE_NAME))
+    if (table_of(ui))
         return;
-    stat_tap_add_table(ui, stat_tap_init_table(TABLE_NAME, (int)tcplife_table_ncolumns, 0, NULL));
+    stat_tap_add_table(ui, stat_tap_init_table(TABLE_NAME_EMPTY, (int)tcplife_table_ncolumns, 0, NULL));
     table_forget_rows();    /* a new table: rows of a freed one are gone */
 }
 
@@ -73,6 +97,7 @@ static void table_reset(stat_tap_table *table)
     g_free(table->elements);
     table->elements = NULL;
     table->num_elements = 0;
+    table->title = TABLE_NAME_EMPTY;
     table_forget_rows();
 }
 
@@ -83,34 +108,30 @@ static void set_string(stat_tap_table_item_type *cell, const char *s)
     cell->value.string_value = g_strdup(s);
 }
 
-static void set_float(stat_tap_table_item_type *cell, double v)
-{
-    cell->type = TABLE_ITEM_FLOAT;
-    cell->value.float_value = v;
-}
-
 static void set_uint(stat_tap_table_item_type *cell, unsigned v)
 {
     cell->type = TABLE_ITEM_UINT;
     cell->value.uint_value = v;
 }
 
-static void set_cell(stat_tap_table_item_type *cell, const tcplife_column *col, tcplife_cell c)
+/* A time, or "-" for an absent one, right-aligned to TABLE_TIME_WIDTH. */
+static void set_time(wmem_allocator_t *pool, stat_tap_table_item_type *cell,
+                     const tcplife_column *col, const tcplife_cell *c)
 {
-    switch (c.kind) {
-    case TCPLIFE_CELL_UINT:
+    const char *text = c->kind == TCPLIFE_CELL_TIME
+                     ? format_us(pool, c->ns, col->unit_us, col->decimals) : "-";
+    set_string(cell, wmem_strdup_printf(pool, "%*s", TABLE_TIME_WIDTH, text));
+}
+
+static void set_cell(wmem_allocator_t *pool, stat_tap_table_item_type *cell,
+                     const tcplife_column *col, tcplife_cell c)
+{
+    if (col->kind == TCPLIFE_CELL_TIME)
+        set_time(pool, cell, col, &c);
+    else if (c.kind == TCPLIFE_CELL_UINT)
         set_uint(cell, (unsigned)MIN(c.uint, G_MAXUINT));
-        break;
-    case TCPLIFE_CELL_TIME:
-        set_float(cell, (double)c.ns / ((double)col->unit_us * 1000.0));
-        break;
-    case TCPLIFE_CELL_STRING:
-        set_string(cell, c.string);
-        break;
-    default:
-        cell->type = TABLE_ITEM_NONE;
-        break;
-    }
+    else
+        set_string(cell, c.kind == TCPLIFE_CELL_STRING ? c.string : "-");
 }
 
 static void table_fill_row(stat_tap_table_item_type *cells, const tcplife_stream *st)
@@ -120,7 +141,7 @@ static void table_fill_row(stat_tap_table_item_type *cells, const tcplife_stream
     tl_stream_summarize(&st->core, &sum);
     for (unsigned i = 0; i < tcplife_table_ncolumns; i++) {
         const tcplife_column *col = tcplife_table_columns[i];
-        set_cell(&cells[i], col, col->cell(pool, st, &sum));
+        set_cell(pool, &cells[i], col, col->cell(pool, st, &sum));
     }
     wmem_destroy_allocator(pool);
 }
@@ -136,6 +157,7 @@ static stat_tap_table_item_type *table_row_for(stat_tap_table *table, uint32_t i
         row = (gsize)table->num_elements + 1;
         stat_tap_init_table_row(table, (unsigned)(row - 1), (int)tcplife_table_ncolumns, empty);
         g_hash_table_insert(table_rows, key, GSIZE_TO_POINTER(row));
+        table->title = TABLE_NAME;
     }
     return table->elements[row - 1];
 }
@@ -146,7 +168,7 @@ static tap_packet_status table_packet(void *tapdata, packet_info *pinfo _U_,
 {
     stat_data_t *sd = (stat_data_t *)tapdata;
     const tcplife_stream *st = ((const tcplife_tap_info *)data)->pkt->stream;
-    stat_tap_table *table = stat_tap_find_table(sd->stat_tap_data, TABLE_NAME);
+    stat_tap_table *table = table_of(sd->stat_tap_data);
 
     if (table == NULL || table_rows == NULL)
         return TAP_PACKET_DONT_REDRAW;
@@ -179,26 +201,33 @@ static stat_tap_table_ui table_ui = {
 
 static stat_tap_table_item_enum table_item_type(enum tcplife_cell_kind kind)
 {
-    switch (kind) {
-    case TCPLIFE_CELL_UINT: return TABLE_ITEM_UINT;
-    case TCPLIFE_CELL_TIME: return TABLE_ITEM_FLOAT;
-    default:                return TABLE_ITEM_STRING;
-    }
+    return kind == TCPLIFE_CELL_UINT ? TABLE_ITEM_UINT : TABLE_ITEM_STRING;
+}
+
+/* The dialog (ui/qt/simple_statistics_dialog.cpp, 4.0 to 4.6) sizes each
+ * column to its header and cells while sorting is off, then sorts by the
+ * first column: the sort arrow appears in that header, and took the room
+ * of a right-aligned title's first letter ("tream").  Leading spaces give
+ * the arrow its room; only the first column gets the arrow unasked. */
+static const char *first_header(const tcplife_column *col)
+{
+    static char header[64];
+    if (col->align != 'r')
+        return col->table_header;
+    snprintf(header, sizeof header, "    %s", col->table_header);
+    return header;
 }
 
 /* The column headers and formats, from tcplife_table_columns. */
 static void table_fields_init(void)
 {
-    static const char *const time_format[] = { "%.0f", "%.1f", "%.2f", "%.3f", "%.4f", "%.5f", "%.6f" };
     for (unsigned i = 0; i < tcplife_table_ncolumns && i < array_length(table_fields); i++) {
         const tcplife_column *col = tcplife_table_columns[i];
         stat_tap_table_item *f = &table_fields[i];
         f->type = table_item_type(col->kind);
         f->align = col->align == 'r' ? TAP_ALIGN_RIGHT : TAP_ALIGN_LEFT;
-        f->column_name = col->table_header;
-        f->field_format = col->kind == TCPLIFE_CELL_UINT ? "%u"
-                        : col->kind == TCPLIFE_CELL_TIME ? time_format[MIN(col->decimals, 6)]
-                        : "%s";
+        f->column_name = i == 0 ? first_header(col) : col->table_header;
+        f->field_format = col->kind == TCPLIFE_CELL_UINT ? "%u" : "%s";
     }
     table_ui.nfields = MIN(tcplife_table_ncolumns, array_length(table_fields));
 }

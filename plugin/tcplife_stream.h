@@ -50,6 +50,7 @@ typedef struct tcplife_stream {
 typedef struct tcplife_packet {
     const tcplife_stream *stream;
     tl_result       result;
+    tl_detail       detail;   /* the packet's own numbers, for tcplife.explain */
 } tcplife_packet;
 
 /* tcplife_layer_facts (tcplife_input.h) needs epan: declared, not included. */

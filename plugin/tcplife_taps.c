@@ -34,6 +34,7 @@ void tcplife_taps_register(void)
     tcplife_report_table_register();
     tcplife_report_conn_register();
     tcplife_report_json_register();
+    tcplife_report_explain_register();
 }
 
 /* tap_queue_packet() keeps only the pointer, and listeners run after the

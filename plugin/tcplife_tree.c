@@ -8,12 +8,14 @@
 #include <epan/expert.h>
 #include <epan/proto.h>
 
+#include "core/tcplife_explain.h"
 #include "core/tcplife_label.h"
 #include "tcplife_fields.h"
 #include "ws_compat.h"
 
 static int ett_tcplife = TCPLIFE_ID_INIT;
 
+static int hf_tcplife_explain = TCPLIFE_ID_INIT;
 static int hf_tcplife_phase = TCPLIFE_ID_INIT;
 static int hf_tcplife_step = TCPLIFE_ID_INIT;
 static int hf_tcplife_sender = TCPLIFE_ID_INIT;
@@ -45,6 +47,9 @@ static const value_string vals_reset_verdict[] = { TL_RESET_VERDICTS(VERDICT_VAL
     { &(hf), { name, abbrev, FT_STRING, BASE_NONE, NULL, 0x0, blurb, HFILL } }
 
 static hf_register_info hf_packet[] = {
+    HF_STRING(hf_tcplife_explain, "Explanation", "tcplife.explain",
+              "What this packet does, in words, with its own numbers (language: the "
+              "tcplife.language preference)"),
     HF_ENUM(hf_tcplife_phase, "Phase", "tcplife.phase", tcplife_vals_phase,
             "What this packet does in its connection's life"),
     HF_UINT(hf_tcplife_step, "Step", "tcplife.step", NULL,
@@ -65,9 +70,9 @@ static ei_register_info ei[] = {
     { &ei_tcplife_aborted, { "tcplife.aborted", PI_SEQUENCE, PI_WARN,
         "Connection aborted by RST", EXPFILL } },
     { &ei_tcplife_syn_retransmission, { "tcplife.syn_retransmission", PI_SEQUENCE, PI_NOTE,
-        "SYN retransmitted", EXPFILL } },
+        "SYN retransmitted: no SYN-ACK yet", EXPFILL } },
     { &ei_tcplife_fin_retransmission, { "tcplife.fin_retransmission", PI_SEQUENCE, PI_NOTE,
-        "FIN retransmitted", EXPFILL } },
+        "FIN retransmitted: not acknowledged yet", EXPFILL } },
     { &ei_tcplife_midstream, { "tcplife.midstream", PI_SEQUENCE, PI_NOTE,
         "Capture started mid-stream: roles inferred", EXPFILL } },
     { &ei_tcplife_data_after_fin, { "tcplife.data_after_fin", PI_PROTOCOL, PI_WARN,
@@ -94,10 +99,15 @@ static void add_uint(proto_tree *t, int hf, tvbuff_t *tvb, uint32_t v)
     GENERATED(proto_tree_add_uint(t, hf, tvb, 0, 0, v));
 }
 
+/* A visible tree shows what happened: the retransmission flag when it is
+ * set, the label only as the tree's own text.  Both are still there, hidden,
+ * for filters, columns and -T fields (which reads a visible tree). */
 static void render_packet(proto_tree *t, tvbuff_t *tvb, tl_result r, const char *label)
 {
     uint8_t steps[2];
     int n = tl_result_steps(r, steps);
+    bool visible = PTREE_DATA(t)->visible;
+    bool rexmit = (r.flags & TL_R_RETRANSMISSION) != 0;
 
     add_uint(t, hf_tcplife_phase, tvb, r.phase);
     if (r.phase == TL_PHASE_TRANSFER || r.phase == TL_PHASE_RESET)
@@ -105,28 +115,37 @@ static void render_packet(proto_tree *t, tvbuff_t *tvb, tl_result r, const char 
     for (int i = 0; i < n; i++)
         add_uint(t, hf_tcplife_step, tvb, steps[i]);
     add_uint(t, hf_tcplife_sender, tvb, r.sender);
-    GENERATED(proto_tree_add_boolean(t, hf_tcplife_retransmission, tvb, 0, 0,
-                                     (r.flags & TL_R_RETRANSMISSION) != 0));
+    proto_item *ti = proto_tree_add_boolean(t, hf_tcplife_retransmission, tvb, 0, 0, rexmit);
+    GENERATED(ti);
+    if (visible && !rexmit)
+        proto_item_set_hidden(ti);
     if (tl_result_reset_verdict(r) == TL_RV_ACCEPTED)
         add_uint(t, hf_tcplife_reset_kind, tvb, tl_result_reset_kind(r));
     if (r.phase == TL_PHASE_RESET)
         add_uint(t, hf_tcplife_reset_verdict, tvb, tl_result_reset_verdict(r));
-    if (label)
-        GENERATED(proto_tree_add_string(t, hf_tcplife_label, tvb, 0, 0, label));
+    if (label) {
+        proto_item *li = proto_tree_add_string(t, hf_tcplife_label, tvb, 0, 0, label);
+        GENERATED(li);
+        if (visible)
+            proto_item_set_hidden(li);    /* it is the text of the TCP Lifecycle line */
+    }
 }
 
 /* The core decides which packets carry which expert item
  * (tl_result_experts); this only says it, in this order. */
-static void render_expert(proto_item *ti, packet_info *pinfo, unsigned experts)
+static void render_expert(proto_item *ti, packet_info *pinfo, unsigned experts, uint8_t sender)
 {
+    /* Who refused or aborted: the RST's sender (the client can refuse a
+     * SYN-ACK, or abort, as well as the server). */
+    const char *by = sender == TL_ROLE_SERVER ? "server" : "client";
     if (experts & TL_EXPERT_REFUSED)
-        expert_add_info(pinfo, ti, &ei_tcplife_refused);
+        expert_add_info_format(pinfo, ti, &ei_tcplife_refused, "Connection refused by %s", by);
     if (experts & TL_EXPERT_ABORTED)
-        expert_add_info(pinfo, ti, &ei_tcplife_aborted);
+        expert_add_info_format(pinfo, ti, &ei_tcplife_aborted, "Connection aborted by %s (RST)", by);
     if (experts & TL_EXPERT_SYN_REXMIT)
         expert_add_info(pinfo, ti, &ei_tcplife_syn_retransmission);
     if (experts & TL_EXPERT_SYNACK_REXMIT)
-        expert_add_info_format(pinfo, ti, &ei_tcplife_syn_retransmission, "SYN-ACK retransmitted");
+        expert_add_info_format(pinfo, ti, &ei_tcplife_syn_retransmission, "SYN-ACK retransmitted: no ACK yet");
     if (experts & TL_EXPERT_FIN_REXMIT)
         expert_add_info(pinfo, ti, &ei_tcplife_fin_retransmission);
     if (experts & TL_EXPERT_DATA_AFTER_FIN)
@@ -155,7 +174,7 @@ void tcplife_tree_render(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo,
     proto_item *ti = proto_tree_add_item(tree, proto_tcplife, tvb, 0, 0, ENC_NA);
     GENERATED(ti);
     if (mode == TCPLIFE_RENDER_EXPERT_ONLY) {
-        render_expert(ti, pinfo, experts);
+        render_expert(ti, pinfo, experts, r.sender);
         return;
     }
     proto_tree *t = proto_item_add_subtree(ti, ett_tcplife);
@@ -165,8 +184,15 @@ void tcplife_tree_render(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo,
         label = tl_label(r, buf, sizeof buf);
     if (label && ti && PITEM_FINFO(ti))    /* a real item, not NULL or faked away */
         proto_item_append_text(ti, ", %s", label);
+    /* First, so that it is what a reader sees; formatted only when read. */
+    if (proto_field_is_referenced(t, hf_tcplife_explain)) {
+        char text[TL_EXPLAIN_MAX];
+        tl_explain_packet(&pkt->stream->core, r, &pkt->detail, tcplife_language(), text,
+                          sizeof text);
+        GENERATED(proto_tree_add_string(t, hf_tcplife_explain, tvb, 0, 0, text));
+    }
     render_packet(t, tvb, r, label_field ? label : NULL);
-    render_expert(ti, pinfo, experts);
+    render_expert(ti, pinfo, experts, r.sender);
     if (mode == TCPLIFE_RENDER_FULL)
         tcplife_fields_render(t, tvb, pkt->stream);
 }

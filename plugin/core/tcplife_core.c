@@ -431,7 +431,131 @@ static void update_zeek(tl_stream *s, enum tl_role who, const tl_segment *seg)
     tl_zeek_update(&s->zeek, &z);
 }
 
+/* ---- what a packet's explanation needs (tl_detail) ------------------------ */
+
+/* Wireshark's relative numbers (packet-tcp.c): a side's base is its SYN's
+ * sequence number, else one below the first sequence number it sent, else
+ * one below the first acknowledgment number the peer sent it.  Set once,
+ * except that a SYN always sets it (as Wireshark does, checked on
+ * linux-rst-synsent: a RST before the SYN-ACK). */
+static void track_bases(tl_side *me, tl_side *peer, const tl_segment *seg)
+{
+    if (!me->base_set || (seg->flags & TL_SYN)) {
+        me->base_seq = (seg->flags & TL_SYN) ? seg->seq : seg->seq - 1;
+        me->base_set = true;
+    }
+    if (!peer->base_set && (seg->flags & TL_ACK)) {
+        peer->base_seq = seg->ack - 1;
+        peer->base_set = true;
+    }
+}
+
+uint32_t tl_stream_rel_seq(const tl_stream *s, enum tl_side_index side, uint32_t raw)
+{
+    const tl_side *d = &s->side[side];
+    return d->base_set ? raw - d->base_seq : raw;
+}
+
+static enum tl_data_kind data_kind(const tl_side *me, const tl_segment *seg)
+{
+    const uint16_t f = seg->flags;
+    if (me->seq_tracked && !(f & (TL_SYN | TL_FIN | TL_RST)) && seg->len <= 1 &&
+        seg->seq == me->snd_nxt - 1)
+        return TL_DATA_KEEPALIVE;
+    if (seg->len == 0)
+        return TL_DATA_NONE;
+    if (!me->seq_tracked || (f & TL_SYN))
+        return TL_DATA_UNTRACKED;
+    uint32_t end = seg->seq + seg->len;
+    if (!tl_seq_after(end, me->snd_nxt))
+        return TL_DATA_REXMIT;
+    if (tl_seq_after(me->snd_nxt, seg->seq))
+        return TL_DATA_PARTIAL;
+    return seg->seq == me->snd_nxt ? TL_DATA_NEW : TL_DATA_AFTER_GAP;
+}
+
+static enum tl_ack_kind ack_kind(const tl_side *me, const tl_side *peer, const tl_segment *seg)
+{
+    const uint16_t f = seg->flags;
+    if ((f & (TL_ACK | TL_SYN | TL_RST)) != TL_ACK)
+        return TL_ACKK_NONE;
+    if (!me->ack_seen && !peer->base_set)
+        return TL_ACKK_SAME;    /* mid-stream: this ACK sets the peer's base, acknowledging nothing we saw */
+    if (!me->ack_seen || seg->ack != me->rcv_ack)
+        return TL_ACKK_NEW;
+    bool bare = seg->len == 0 && !(f & TL_FIN);
+    if (bare && seg->window != me->last_window)
+        return TL_ACKK_WINDOW_UPDATE;
+    if (bare && peer->seq_tracked && tl_seq_after(peer->snd_nxt, seg->ack))
+        return TL_ACKK_DUP;
+    return TL_ACKK_SAME;
+}
+
+/* Whether ack covers every payload byte the side sent (its FIN may be left). */
+static bool covers_payload(const tl_side *side, uint32_t ack)
+{
+    return side->seq_tracked && (!tl_seq_after(side->snd_nxt, ack) ||
+                                 (side->fin_step && ack == side->fin_seq));
+}
+
+/* The detail of seg, from the state before it. */
+static tl_detail detail_of(const tl_stream *s, enum tl_role who, const tl_segment *seg)
+{
+    const tl_side *me = &s->side[tl_side_of(who)];
+    const tl_side *peer = &s->side[tl_side_of(peer_of(who))];
+    tl_detail d = {
+        .seq = seg->seq, .ack = seg->ack, .len = seg->len,
+        .flags = seg->flags, .window = seg->window,
+        .data_kind = (uint8_t)data_kind(me, seg),
+        .ack_kind = (uint8_t)ack_kind(me, peer, seg),
+    };
+    if (seg->window == 0 && !(seg->flags & (TL_SYN | TL_RST)))
+        d.bits |= TL_D_ZERO_WINDOW;
+    if (peer->fin_step && acknowledges(seg, peer->fin_seq))
+        d.bits |= TL_D_ACKS_FIN;
+    d.bits |= (peer->sent_syn || peer->sent_synack ? TL_D_PEER_SYN : 0) |
+              (peer->fin_step ? TL_D_PEER_FIN : 0) | (me->fin_step ? TL_D_OWN_FIN : 0) |
+              (me->acked_fin && peer->acked_fin ? TL_D_CLOSED : 0) |
+              (s->data_frame[tl_side_of(who)] ? TL_D_MORE_DATA : 0) |
+              (s->data_frame[tl_side_of(peer_of(who))] ? TL_D_PEER_DATA : 0) |
+              (peer->acked_fin ? TL_D_OWN_FIN_ACKED : 0);
+    d.prior_phase = (uint8_t)(s->td_seen ? TL_PHASE_TEARDOWN
+                              : s->transfers ? TL_PHASE_TRANSFER
+                              : s->hs_seen ? TL_PHASE_HANDSHAKE : TL_PHASE_NONE);
+    /* Name the frames only when this ACK covers all the peer sent. */
+    if (d.ack_kind == TL_ACKK_NEW && peer->una_frame && covers_payload(peer, seg->ack)) {
+        d.acked_first = peer->una_frame;
+        d.acked_last = peer->last_data_frame;
+    }
+    return d;
+}
+
+/* The bookkeeping behind detail_of, after the packet: which of this side's
+ * frames await acknowledgment, and the window it last advertised. */
+static void track_detail(tl_side *me, tl_side *peer, const tl_segment *seg, bool new_data)
+{
+    track_bases(me, peer, seg);
+    if (seg->flags & TL_RST)
+        return;
+    if (seg->len > 0) {
+        if (me->una_frame == 0)
+            me->una_frame = seg->frame;
+        if (new_data)           /* the frame that carries the highest byte so far */
+            me->last_data_frame = seg->frame;
+    }
+    if (seg->flags & TL_ACK) {
+        me->last_window = seg->window;
+        if (peer->una_frame && covers_payload(peer, seg->ack))
+            peer->una_frame = 0;
+    }
+}
+
 tl_result tl_stream_update(tl_stream *s, const tl_segment *seg)
+{
+    return tl_stream_update_detail(s, seg, NULL);
+}
+
+tl_result tl_stream_update_detail(tl_stream *s, const tl_segment *seg, tl_detail *d)
 {
     bool first = s->first_sender == TL_ROLE_NONE;
     if (first) {
@@ -444,8 +568,13 @@ tl_result tl_stream_update(tl_stream *s, const tl_segment *seg)
     tl_result r = classify(s, who, seg);
     if (first)
         r.flags |= TL_R_STREAM_START;
+    if (d)
+        *d = detail_of(s, who, seg);
+    const tl_side *me = side_of(s, who);
+    bool new_data = !me->seq_tracked || tl_seq_after(seg->seq + seg->len, me->snd_nxt);
     update_zeek(s, who, seg);
     advance(s, who, seg, r);
+    track_detail(side_of(s, who), side_of(s, peer_of(who)), seg, new_data);
     return r;
 }
 

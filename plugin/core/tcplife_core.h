@@ -10,6 +10,10 @@
  *   tl_stream_init(s)             zeroes s; a zeroed tl_stream is a valid empty stream.
  *   tl_stream_update(s, seg)      classifies seg, advances s; total: every input has an outcome,
  *                                 whose phase is never TL_PHASE_NONE.
+ *   tl_stream_update_detail(s, seg, d)  the same, and fills *d (when d is not NULL) with what
+ *                                 the packet's explanation needs (tl_detail).
+ *   tl_stream_rel_seq(s, side, raw)  raw relative to that side's base, as Wireshark's tcp.seq
+ *                                 and tcp.ack show it; raw itself while the base is unknown.
  *   tl_stream_handshake_kind(s)   the stream's handshake kind so far.
  *   tl_stream_teardown_kind(s)    the stream's teardown kind so far.
  *   tl_stream_teardown_initiator(s)  client, server, both, or none while no FIN was seen.
@@ -137,6 +141,10 @@ typedef struct tl_side {
     uint32_t   snd_nxt;        /* one past the highest sequence number sent (SYN and FIN count) */
     uint32_t   rcv_ack;        /* acknowledgment number of this side's latest segment with ACK */
     uint32_t   rcv_edge;       /* and the right edge of the window it advertised: ack + window */
+    uint32_t   base_seq;       /* Wireshark's relative-sequence base: ISN, or first seq - 1 */
+    uint32_t   una_frame;      /* first frame with payload not yet acknowledged by the peer, 0: none */
+    uint32_t   last_data_frame; /* this side's latest frame with payload */
+    uint16_t   last_window;    /* raw window of this side's latest segment with ACK */
     tl_options opts;           /* offered in this side's first SYN or SYN-ACK */
     uint8_t    fin_step;       /* 1 or 3 once this side sent a FIN, else 0 */
     bool       sent_syn : 1;   /* a SYN without ACK */
@@ -149,7 +157,54 @@ typedef struct tl_side {
     bool       seq_sure : 1;     /* its first one was a SYN or SYN-ACK, and no gap since */
     bool       ack_seen : 1;     /* rcv_ack is set */
     bool       edge_known : 1;   /* rcv_edge is set: that segment's window scale was known */
+    bool       base_set : 1;     /* base_seq is set */
 } tl_side;
+
+/* What a segment's payload is, seen from its sender's sequence tracking. */
+enum tl_data_kind {
+    TL_DATA_NONE = 0,      /* no payload */
+    TL_DATA_NEW,           /* the next bytes of this direction */
+    TL_DATA_REXMIT,        /* bytes this side had sent already */
+    TL_DATA_PARTIAL,       /* starts with bytes sent already, ends with new ones */
+    TL_DATA_AFTER_GAP,     /* begins beyond what the capture showed this side send */
+    TL_DATA_KEEPALIVE,     /* seq one below the next byte, at most 1 byte: a keep-alive probe */
+    TL_DATA_UNTRACKED,     /* payload, but no earlier segment to compare with */
+};
+
+/* What a segment's acknowledgment does, compared with the same side's last one. */
+enum tl_ack_kind {
+    TL_ACKK_NONE = 0,      /* no ACK flag, or a SYN/RST (their sentences say it) */
+    TL_ACKK_NEW,           /* acknowledges bytes it had not acknowledged before */
+    TL_ACKK_SAME,          /* the same number again, nothing outstanding */
+    TL_ACKK_DUP,           /* the same number again while the peer has bytes outstanding */
+    TL_ACKK_WINDOW_UPDATE, /* the same number, only the window changed */
+};
+
+/* tl_detail.bits */
+enum {
+    TL_D_ZERO_WINDOW = 0x01,  /* advertises a zero window (not on SYN or RST) */
+    TL_D_ACKS_FIN    = 0x02,  /* the ACK covers the peer's FIN */
+    TL_D_PEER_SYN    = 0x04,  /* the peer had sent a SYN before this packet */
+    TL_D_PEER_FIN    = 0x08,  /* the peer had sent a FIN before this packet */
+    TL_D_OWN_FIN     = 0x10,  /* this side had sent a FIN before this packet */
+    TL_D_CLOSED      = 0x20,  /* both FINs were acknowledged before this packet */
+    TL_D_MORE_DATA   = 0x40,  /* this side had sent payload before this packet */
+    TL_D_PEER_DATA   = 0x80,  /* the peer had sent payload before this packet */
+    TL_D_OWN_FIN_ACKED = 0x100, /* this side's FIN was acknowledged before this packet */
+};
+
+/* A packet's own numbers and what its sender's sequence tracking saw: what
+ * tcplife.explain needs on every visit, stored per packet (32 bytes). */
+typedef struct tl_detail {
+    uint32_t seq, ack, len;     /* raw, as in tl_segment */
+    uint32_t acked_first;       /* first and last frame whose payload this ACK covers for */
+    uint32_t acked_last;        /*   the first time, when all of it is covered; 0: none */
+    uint16_t flags, window;     /* TL_* bits; raw window */
+    uint8_t  data_kind;         /* enum tl_data_kind */
+    uint8_t  ack_kind;          /* enum tl_ack_kind */
+    uint16_t bits;              /* TL_D_* */
+    uint8_t  prior_phase;       /* enum tl_phase the stream had reached before this packet */
+} tl_detail;
 
 /* Per-stream state.  side[] is indexed by enum tl_side_index.
  * Ordered widest first, flags as bits: see tl_side. */
@@ -244,6 +299,8 @@ enum {
 
 void tl_stream_init(tl_stream *s);
 tl_result tl_stream_update(tl_stream *s, const tl_segment *seg);
+tl_result tl_stream_update_detail(tl_stream *s, const tl_segment *seg, tl_detail *d);
+uint32_t tl_stream_rel_seq(const tl_stream *s, enum tl_side_index side, uint32_t raw);
 
 enum tl_handshake_kind tl_stream_handshake_kind(const tl_stream *s);
 enum tl_teardown_kind tl_stream_teardown_kind(const tl_stream *s);

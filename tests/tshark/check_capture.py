@@ -40,15 +40,19 @@ LIFECYCLE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
 # (or a rule without a row) fails every test that uses the table.  None: a
 # packets file does not decide it (it needs payload or role facts).
 EXPERT_WHEN = {
-    ("tcplife.refused", "Connection refused"):
-        lambda p: p.phase == "reset" and "connection refused" in p.label,
-    ("tcplife.aborted", "Connection aborted by RST"):
-        lambda p: p.phase == "reset" and "connection aborted" in p.label,
-    ("tcplife.fin_retransmission", "FIN retransmitted"):
+    ("tcplife.refused", "Connection refused by server"):
+        lambda p: p.phase == "reset" and "connection refused" in p.label and p.sender == "server",
+    ("tcplife.refused", "Connection refused by client"):
+        lambda p: p.phase == "reset" and "connection refused" in p.label and p.sender == "client",
+    ("tcplife.aborted", "Connection aborted by server (RST)"):
+        lambda p: p.phase == "reset" and "connection aborted" in p.label and p.sender == "server",
+    ("tcplife.aborted", "Connection aborted by client (RST)"):
+        lambda p: p.phase == "reset" and "connection aborted" in p.label and p.sender == "client",
+    ("tcplife.fin_retransmission", "FIN retransmitted: not acknowledged yet"):
         lambda p: p.phase == "teardown" and p.rexmit == "1",
-    ("tcplife.syn_retransmission", "SYN retransmitted"):
+    ("tcplife.syn_retransmission", "SYN retransmitted: no SYN-ACK yet"):
         lambda p: p.phase == "handshake" and p.rexmit == "1" and p.steps == "1",
-    ("tcplife.syn_retransmission", "SYN-ACK retransmitted"):
+    ("tcplife.syn_retransmission", "SYN-ACK retransmitted: no ACK yet"):
         lambda p: p.phase == "handshake" and p.rexmit == "1" and p.steps == "2",
     ("tcplife.reset_ignored", "RST the receiver would ignore: injected or stale"):
         lambda p: p.phase == "reset" and "(ignored:" in p.label,
