@@ -12,6 +12,8 @@
 
 #include "tcplife_stream.h"
 
+#include "core/tcplife_explain.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -136,18 +138,23 @@ bool tcplife_stream_sent_by(const tcplife_stream *st, enum tl_side_index side,
 const char *tcplife_endpoint_format(const tcplife_stream *st, enum tl_side_index side,
                                     char buf[TCPLIFE_ENDPOINT_MAX])
 {
-    char addr[WS_INET6_ADDRSTRLEN];
+    char addr[WS_INET6_ADDRSTRLEN], port[8];
     address a;
 
+    /* Without printf: the story formats both endpoints on every shown packet. */
+    tl_u64_digits(st->port[side], port);
     if (st->addr_len == 0) {
-        snprintf(buf, TCPLIFE_ENDPOINT_MAX, "port %u", st->port[side]);
+        g_strlcpy(buf, "port ", TCPLIFE_ENDPOINT_MAX);
+        g_strlcat(buf, port, TCPLIFE_ENDPOINT_MAX);
         return buf;
     }
     set_address(&a, st->addr_len == 4 ? AT_IPv4 : AT_IPv6, st->addr_len,
                 tcplife_stream_addr(st, side));
     address_to_str_buf(&a, addr, (int)sizeof addr);
-    snprintf(buf, TCPLIFE_ENDPOINT_MAX, st->addr_len == 4 ? "%s:%u" : "[%s]:%u", addr,
-             st->port[side]);
+    g_strlcpy(buf, st->addr_len == 4 ? "" : "[", TCPLIFE_ENDPOINT_MAX);
+    g_strlcat(buf, addr, TCPLIFE_ENDPOINT_MAX);
+    g_strlcat(buf, st->addr_len == 4 ? ":" : "]:", TCPLIFE_ENDPOINT_MAX);
+    g_strlcat(buf, port, TCPLIFE_ENDPOINT_MAX);
     return buf;
 }
 

@@ -296,6 +296,8 @@ static void fill_vars(explainer *e)
     tl_vars_u32(v, TL_V_FIRST_FRAME, d->acked_first);
     tl_vars_u32(v, TL_V_LAST_FRAME, d->acked_last);
     v->v[TL_V_FLAGS] = tl_flags_words(d->flags, e->flags, sizeof e->flags);
+    if (!e->flags[0])
+        v->v[TL_V_FLAGS] = "none";
     v->v[TL_V_PHASE] = WORD(phase_words, e->lang, d->prior_phase);
 }
 
@@ -490,6 +492,8 @@ const char *tl_explain_packet(const tl_stream *s, tl_result r, const tl_detail *
     case TL_PHASE_RESET:     explain_reset(&e); break;
     default:                 break;
     }
+    if (e.out.used == 0)      /* no flag the lifecycle reads, no data: still say what it is */
+        say(&e, TL_P_BARE);
     return buf;
 }
 

@@ -29,7 +29,7 @@
     X(P_PSH) X(P_KEEPALIVE) X(P_ACK_FRAMES1) X(P_ACK_FRAMES) X(P_ACK_BYTES)  \
     X(P_ALSO_ACK_FRAMES1) X(P_ALSO_ACK_FRAMES) X(P_ALSO_ACK_BYTES)           \
     X(P_ACK_SAME) X(P_DUP_ACK) X(P_WINDOW_UPDATE) X(P_ZERO_WINDOW)           \
-    X(P_HALF_OPEN) X(P_CHALLENGE_ACK) X(P_DATA_AFTER_FIN)                    \
+    X(P_HALF_OPEN) X(P_BARE) X(P_CHALLENGE_ACK) X(P_DATA_AFTER_FIN)                    \
     /* per packet: the teardown */                                           \
     X(P_FIN1) X(P_FIN3) X(P_FIN_SIMULTANEOUS) X(P_FIN_REXMIT) X(P_FIN_DATA)  \
     X(P_ACK_FIN1) X(P_ACK_FIN3) X(P_ACK_FIN_LAST) X(P_ACK_FIN_ONE_WAY) X(P_SYNACK_DATA) X(P_ACK_AND_FIN) X(P_AFTER_CLOSE)            \

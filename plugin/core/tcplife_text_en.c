@@ -85,6 +85,8 @@ const char *const tl_text_en[TL_N_MSGS] = {
     [TL_P_WINDOW_UPDATE] = "The {who} updates its receive window to {win} (ack {ack} "
                            "unchanged): it can take more data.",
     [TL_P_ZERO_WINDOW] = "Its window is 0: its receive buffer is full, and the {peer} must wait.",
+    [TL_P_BARE] = "The {who} sends a segment (flags {flags}) that carries no data and acknowledges "
+                  "nothing.",
     [TL_P_HALF_OPEN] = "The {peer} has closed its direction; this one is still open (half-close).",
     [TL_P_CHALLENGE_ACK] = "It answers the RST before it with a challenge ACK (RFC 5961): that "
                            "RST was in the window but not exact.",

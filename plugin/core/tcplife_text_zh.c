@@ -76,6 +76,7 @@ const char *const tl_text_zh[TL_N_MSGS] = {
     [TL_P_DUP_ACK] = "{who}重复发送 ack {ack}：重复确认，它仍在等待第 {ack} 字节；可能有数据包丢失或乱序。",
     [TL_P_WINDOW_UPDATE] = "{who}把接收窗口更新为 {win}（ack {ack} 不变）：可以接收更多数据了。",
     [TL_P_ZERO_WINDOW] = "它的窗口为 0：接收缓冲区已满，{peer}必须等待。",
+    [TL_P_BARE] = "{who}发送了一个不携带数据、也不确认任何数据的报文段（标志 {flags}）。",
     [TL_P_HALF_OPEN] = "{peer}已经关闭了它的方向；这个方向仍然打开（半关闭）。",
     [TL_P_CHALLENGE_ACK] = "它用挑战 ACK（challenge ACK，RFC 5961）回应前面的 RST："
                            "那个 RST 在窗口内但序号不精确。",

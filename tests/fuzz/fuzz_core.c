@@ -41,6 +41,7 @@
 #include <string.h>
 
 #include "tcplife_core.h"
+#include "tcplife_explain.h"
 #include "tcplife_label.h"
 
 #define FAIL(...)                                                     \
@@ -312,6 +313,25 @@ static void check_result(const slot *sl, const tl_stream *before, const tl_segme
     check_stream(sl, before, r, first);
 }
 
+/* Every packet and stream can be explained, in every language, into any
+ * buffer: the text always ends inside it, and a tiny buffer gets a prefix. */
+static void check_explain(const tl_stream *s, tl_result r, const tl_detail *d)
+{
+    char full[TL_EXPLAIN_MAX], small[7];
+    tl_summary sum;
+    tl_stream_summarize(s, &sum);
+    for (int lang = 0; lang < TL_N_LANGS; lang++) {
+        tl_explain_packet(s, r, d, (enum tl_lang)lang, full, sizeof full);
+        CHECK(strlen(full) > 0 && strlen(full) < sizeof full, "explanation of %zu bytes",
+              strlen(full));
+        CHECK(strchr(full, '{') == NULL, "an unfilled placeholder: %s", full);
+        tl_explain_packet(s, r, d, (enum tl_lang)lang, small, sizeof small);
+        CHECK(strncmp(small, full, strlen(small)) == 0, "a cut explanation is not a prefix");
+        tl_explain_story(s, &sum, "a:1", "b:2", (enum tl_lang)lang, full, sizeof full);
+        CHECK(strlen(full) < sizeof full && strchr(full, '{') == NULL, "story: %s", full);
+    }
+}
+
 static void decode(const uint8_t *p, slot *sl, tl_segment *seg)
 {
     uint8_t ctl = p[0];
@@ -368,8 +388,10 @@ size_t fuzz_core_run(const uint8_t *data, size_t size)
 
         memcpy(&before, &sl->s, sizeof before);
         memcpy(&shadow, &sl->s, sizeof shadow);
-        tl_result r = tl_stream_update(&sl->s, &seg);
+        tl_detail d;
+        tl_result r = tl_stream_update_detail(&sl->s, &seg, &d);
         sl->started = true;
+        check_explain(&sl->s, r, &d);
 
         /* Only SYN, ACK, FIN and RST matter: the same segment without the
          * others must give the same verdict and the same state. */
