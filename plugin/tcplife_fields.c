@@ -115,6 +115,14 @@ static void hb_u64(hbuf *h, uint64_t v)
     hb_str(h, digits);
 }
 
+/* "2,781", as the story writes byte counts */
+static void hb_bytes(hbuf *h, uint64_t v)
+{
+    tl_vars vars;
+    tl_vars_u64_grouped(&vars, TL_V_SENT, v);
+    hb_str(h, vars.v[TL_V_SENT]);
+}
+
 static void hb_ms(hbuf *h, int64_t ns)
 {
     char ms[32];
@@ -200,9 +208,9 @@ static void heading_totals(const tl_summary *sum, char *buf, size_t size)
     hb_str(&h, ", server ");
     hb_u64(&h, sum->side[TL_SIDE_SERVER].packets);
     hb_str(&h, "), ");
-    hb_u64(&h, sum->side[TL_SIDE_CLIENT].bytes);
+    hb_bytes(&h, sum->side[TL_SIDE_CLIENT].bytes);
     hb_str(&h, " B from client, ");
-    hb_u64(&h, sum->side[TL_SIDE_SERVER].bytes);
+    hb_bytes(&h, sum->side[TL_SIDE_SERVER].bytes);
     hb_str(&h, " B from server, ");
     hb_ms(&h, sum->duration_ns);
 }
