@@ -1,6 +1,8 @@
 /* tcplife_label.c - labels, formatted only when something displays them. */
 #include "tcplife_label.h"
 
+#include "tcplife_explain.h"
+
 #include <stdio.h>
 
 static const char *role_name(uint8_t role)
@@ -99,34 +101,75 @@ const char *tl_label(tl_result r, char *buf, size_t size)
     return buf;
 }
 
+/* The Info column form is written on every packet of the first pass (the
+ * GUI's file open): built from constant pieces, without printf. */
+typedef struct label_out {
+    char  *buf;
+    size_t size, used;
+} label_out;
+
+static void put(label_out *o, const char *s)
+{
+    while (*s && o->used + 1 < o->size)
+        o->buf[o->used++] = *s++;
+    o->buf[o->used] = '\0';
+}
+
+static void put_steps(label_out *o, tl_result r)
+{
+    uint8_t steps[2];
+    char digit[2] = { 0, 0 };
+    int n = tl_result_steps(r, steps);
+    digit[0] = (char)('0' + (n ? steps[0] : 0));
+    put(o, digit);
+    if (n == 2) {
+        digit[0] = (char)('0' + steps[1]);
+        put(o, "+");
+        put(o, digit);
+    }
+}
+
 const char *tl_short_label(tl_result r, char *buf, size_t size)
 {
-    char steps[8];
+    label_out o = { buf, size, 0 };
+    char n[24];
 
     if (size == 0)
         return buf;
-    format_steps(r, steps, sizeof steps);
+    buf[0] = '\0';
     switch ((enum tl_phase)r.phase) {
     case TL_PHASE_HANDSHAKE:
-        snprintf(buf, size, "[Handshake %s/3]", steps);
+        put(&o, "[Handshake ");
+        put_steps(&o, r);
+        put(&o, "/3]");
         break;
     case TL_PHASE_TRANSFER:
-        snprintf(buf, size, "[Transfer #%u]", (unsigned)r.ordinal);
+        tl_u64_digits(r.ordinal, n);
+        put(&o, "[Transfer #");
+        put(&o, n);
+        put(&o, "]");
         break;
     case TL_PHASE_TEARDOWN:
-        if (r.steps == 0)
-            snprintf(buf, size, "[Teardown]");
-        else
-            snprintf(buf, size, "[Teardown %s/4]", steps);
+        if (r.steps == 0) {
+            put(&o, "[Teardown]");
+            break;
+        }
+        put(&o, "[Teardown ");
+        put_steps(&o, r);
+        put(&o, "/4]");
         break;
     case TL_PHASE_RESET:
-        if (r.ordinal > 1)
-            snprintf(buf, size, "[Reset #%u]", (unsigned)r.ordinal);
-        else
-            snprintf(buf, size, "[Reset]");
+        if (r.ordinal > 1) {
+            tl_u64_digits(r.ordinal, n);
+            put(&o, "[Reset #");
+            put(&o, n);
+            put(&o, "]");
+        } else {
+            put(&o, "[Reset]");
+        }
         break;
     default:
-        snprintf(buf, size, "[?]");
+        put(&o, "[?]");
         break;
     }
     return buf;
