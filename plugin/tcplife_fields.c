@@ -71,8 +71,11 @@ typedef struct field_row {
 #define ROW(kind_, type_, member_, name_, abbrev_, blurb_, ...)                              \
     { .hf = TCPLIFE_ID_INIT, .ett = TCPLIFE_ID_INIT, .name = name_, .abbrev = abbrev_,    \
       .type = type_, .blurb = blurb_, .value = kind_, .offset = member_, __VA_ARGS__ }
+/* Headings are strings: their value is the summary ("three-way, RTT 28.820
+ * ms"), whose label Wireshark formats only when something prints it (a
+ * printf'd FT_NONE text would cost every shown packet, -T fields included). */
 #define GROUP(present, name, abbrev, heading_) \
-    ROW(V_GROUP, FT_NONE, present, name, abbrev, NULL, .heading = heading_)
+    ROW(V_GROUP, FT_STRING, present, name, abbrev, "The group's summary", .heading = heading_)
 #define ENUM8(kind, member, name, abbrev, vals, blurb, ...) \
     ROW(kind, FT_UINT8, OFF(member), name, abbrev, blurb, .strings = VALS(vals), __VA_ARGS__)
 #define IF_SET .show = SHOW_IF_SET
@@ -216,7 +219,8 @@ static void heading_totals(const tl_summary *sum, char *buf, size_t size)
 }
 
 static field_row fields[] = {
-    ROW(V_ROOT, FT_NONE, ALWAYS, "Stream lifecycle", "tcplife.stream", NULL),
+    ROW(V_ROOT, FT_STRING, ALWAYS, "Stream lifecycle", "tcplife.stream",
+        "The stream's story (tcplife.stream.story), as the heading of its summary"),
     ROW(V_STORY, FT_STRING, ALWAYS, "Story", "tcplife.stream.story",
         "The connection in one line: conn_state, who opened, bytes each way, who closed, "
         "packets and duration (language: the tcplife.language preference)", WHEN_ASKED),
@@ -551,15 +555,16 @@ static const char *render_story(render_ctx *r)
 static proto_tree *add_subtree(render_ctx *r, proto_tree *t, const field_row *f)
 {
     char summary[160];
-    const char *text = NULL;
-    if (r->visible && f->value == V_ROOT) {
-        text = render_story(r);
-    } else if (r->visible && f->heading) {
-        f->heading(r->sum, summary, sizeof summary);
-        text = summary;
+    const char *text = "";
+    if (r->visible || proto_field_is_referenced(t, f->hf)) {
+        if (f->value == V_ROOT) {
+            text = render_story(r);
+        } else if (f->heading) {
+            f->heading(r->sum, summary, sizeof summary);
+            text = summary;
+        }
     }
-    proto_item *ti = text ? proto_tree_add_none_format(t, f->hf, r->tvb, 0, 0, "%s: %s", f->name, text)
-                          : proto_tree_add_item(t, f->hf, r->tvb, 0, 0, ENC_NA);
+    proto_item *ti = proto_tree_add_string(t, f->hf, r->tvb, 0, 0, text);
     proto_item_set_generated(ti);
     return proto_item_add_subtree(ti, f->ett);
 }
@@ -734,7 +739,7 @@ static void visit_row(void *ctx, const field_row *f, const row_value *v)
     char buf[TCPLIFE_ENDPOINT_MAX];
     char story[TL_EXPLAIN_MAX];
 
-    if (v == NULL)      /* the root and the group headings (FT_NONE) carry no value */
+    if (v == NULL)      /* the root and the group headings: summaries of the rows below */
         return;
     switch (v->kind) {
     case RV_UINT:

@@ -294,11 +294,18 @@ def check_seed(objs):
             if objs[0].get(k) != v]
 
 
+# The group headings (tcplife.stream.handshake, .options, ...) are strings
+# holding a one-line summary of the fields below them (their blurb says so):
+# the JSON report carries those fields, not the summaries.
+HEADING_BLURB = "The group's summary"
+
+
 def stream_fields(env):
-    """tcplife.stream.* fields with a value (not FT_NONE headings)."""
+    """tcplife.stream.* fields with a value of their own (not the headings)."""
     out = env.run(["-G", "fields"]).stdout
     return {c[2] for c in (l.split("\t") for l in out.splitlines())
-            if len(c) > 3 and c[0] == "F" and c[2].startswith("tcplife.stream.") and c[3] != "FT_NONE"}
+            if len(c) > 5 and c[0] == "F" and c[2].startswith("tcplife.stream.")
+            and c[3] != "FT_NONE" and c[-1] != HEADING_BLURB}
 
 
 def shown_per_stream(env, capture, names):
