@@ -98,71 +98,58 @@ typedef struct field_row {
 
 /* ---- group headings: one line that says what the group holds ------------- */
 
-/* A bounded appender for the headings (no printf: one per group per packet). */
-typedef struct hbuf {
-    char  *buf;
-    size_t size, used;
-} hbuf;
-
-static void hb_str(hbuf *h, const char *s)
-{
-    while (*s && h->used + 1 < h->size)
-        h->buf[h->used++] = *s++;
-    h->buf[h->used] = '\0';
-}
-
-static void hb_u64(hbuf *h, uint64_t v)
+static void hb_u64(tl_out *h, uint64_t v)
 {
     char digits[24];
     tl_u64_digits(v, digits);
-    hb_str(h, digits);
+    tl_out_str(h, digits);
 }
 
 /* "2,781", as the story writes byte counts */
-static void hb_bytes(hbuf *h, uint64_t v)
+static void hb_bytes(tl_out *h, uint64_t v)
 {
     tl_vars vars;
     tl_vars_u64_grouped(&vars, TL_V_SENT, v);
-    hb_str(h, vars.v[TL_V_SENT]);
+    tl_out_str(h, vars.v[TL_V_SENT]);
 }
 
-static void hb_ms(hbuf *h, int64_t ns)
+static void hb_ms(tl_out *h, int64_t ns)
 {
     char ms[32];
-    hb_str(h, tl_format_ms(ns, 3, ms, sizeof ms));
-    hb_str(h, " ms");
+    tl_out_str(h, tl_format_ms(ns, 3, ms, sizeof ms));
+    tl_out_str(h, " ms");
 }
 
 /* "three-way, RTT 28.820 ms" */
 static void heading_handshake(const tl_summary *sum, char *buf, size_t size)
 {
-    hbuf h = { buf, size, 0 };
-    hb_str(&h, TL_NAME(tl_handshake_kind_names, sum->hs_kind));
+    tl_out h = tl_out_start(buf, size);
+    tl_out_str(&h, TL_NAME(tl_handshake_kind_names, sum->hs_kind));
     if (sum->rtt.set) {
-        hb_str(&h, ", RTT ");
+        tl_out_str(&h, ", RTT ");
         hb_ms(&h, sum->rtt.ns);
     }
 }
 
 /* "MSS 1460/1460, SACK client only, timestamps client only, window scale off":
  * what is in effect, and who offered what the other did not. */
-static void option_pair(hbuf *h, const char *name, tl_maybe_bool c, tl_maybe_bool s)
+static void option_pair(tl_out *h, const char *name, tl_maybe_bool c, tl_maybe_bool s)
 {
     bool cv = c.set && c.value, sv = s.set && s.value;
-    hb_str(h, ", ");
-    hb_str(h, name);
-    hb_str(h, cv && sv ? " on" : cv ? " client only" : sv ? " server only" : " off");
+    tl_out_str(h, ", ");
+    tl_out_str(h, name);
+    tl_out_str(h, cv && sv ? " on" : cv ? " client only" : sv ? " server only" : " off");
 }
 
 static void heading_options(const tl_summary *sum, char *buf, size_t size)
 {
-    hbuf h = { buf, size, 0 };
+    tl_out h = tl_out_start(buf, size);
     const tl_side_summary *c = &sum->side[TL_SIDE_CLIENT], *s = &sum->side[TL_SIDE_SERVER];
     tl_maybe_bool cw = { c->wscale.set, c->wscale.set }, sw = { s->wscale.set, s->wscale.set };
-    hb_str(&h, "MSS ");
-    if (c->mss.set) hb_u64(&h, c->mss.value); else hb_str(&h, "-");
-    hb_str(&h, "/");
-    if (s->mss.set) hb_u64(&h, s->mss.value); else hb_str(&h, "-");
+    tl_out_str(&h, "MSS ");
+    if (c->mss.set) hb_u64(&h, c->mss.value); else tl_out_str(&h, "-");
+    tl_out_str(&h, "/");
+    if (s->mss.set) hb_u64(&h, s->mss.value); else tl_out_str(&h, "-");
     option_pair(&h, "SACK", c->sack_perm, s->sack_perm);
     option_pair(&h, "timestamps", c->timestamps, s->timestamps);
     option_pair(&h, "window scale", cw, sw);
@@ -173,16 +160,16 @@ static void heading_options(const tl_summary *sum, char *buf, size_t size)
 /* "client, four-way, 19.093 ms", or "none" */
 static void heading_teardown(const tl_summary *sum, char *buf, size_t size)
 {
-    hbuf h = { buf, size, 0 };
+    tl_out h = tl_out_start(buf, size);
     if (!sum->td_initiator.set) {
-        hb_str(&h, "none");
+        tl_out_str(&h, "none");
         return;
     }
-    hb_str(&h, TL_NAME(tl_teardown_initiator_names, sum->td_initiator.value));
-    hb_str(&h, ", ");
-    hb_str(&h, TL_NAME(tl_teardown_kind_names, sum->td_kind));
+    tl_out_str(&h, TL_NAME(tl_teardown_initiator_names, sum->td_initiator.value));
+    tl_out_str(&h, ", ");
+    tl_out_str(&h, TL_NAME(tl_teardown_kind_names, sum->td_kind));
     if (sum->td_duration.set) {
-        hb_str(&h, ", ");
+        tl_out_str(&h, ", ");
         hb_ms(&h, sum->td_duration.ns);
     }
 }
@@ -190,31 +177,31 @@ static void heading_teardown(const tl_summary *sum, char *buf, size_t size)
 /* "refused by server", or "2 RSTs, none accepted" */
 static void heading_reset(const tl_summary *sum, char *buf, size_t size)
 {
-    hbuf h = { buf, size, 0 };
+    tl_out h = tl_out_start(buf, size);
     if (sum->reset_kind.set) {
-        hb_str(&h, TL_NAME(tl_reset_kind_names, sum->reset_kind.value));
-        hb_str(&h, " by ");
-        hb_str(&h, TL_NAME(tl_role_names, sum->reset_sender.value));
+        tl_out_str(&h, TL_NAME(tl_reset_kind_names, sum->reset_kind.value));
+        tl_out_str(&h, " by ");
+        tl_out_str(&h, TL_NAME(tl_role_names, sum->reset_sender.value));
     } else {
         hb_u64(&h, sum->resets);
-        hb_str(&h, sum->resets == 1 ? " RST, not accepted" : " RSTs, none accepted");
+        tl_out_str(&h, sum->resets == 1 ? " RST, not accepted" : " RSTs, none accepted");
     }
 }
 
 /* "13 packets (client 7, server 6), 172 B from client, 2781 B from server, 66.336 ms" */
 static void heading_totals(const tl_summary *sum, char *buf, size_t size)
 {
-    hbuf h = { buf, size, 0 };
+    tl_out h = tl_out_start(buf, size);
     hb_u64(&h, sum->packets);
-    hb_str(&h, " packets (client ");
+    tl_out_str(&h, " packets (client ");
     hb_u64(&h, sum->side[TL_SIDE_CLIENT].packets);
-    hb_str(&h, ", server ");
+    tl_out_str(&h, ", server ");
     hb_u64(&h, sum->side[TL_SIDE_SERVER].packets);
-    hb_str(&h, "), ");
+    tl_out_str(&h, "), ");
     hb_bytes(&h, sum->side[TL_SIDE_CLIENT].bytes);
-    hb_str(&h, " B from client, ");
+    tl_out_str(&h, " B from client, ");
     hb_bytes(&h, sum->side[TL_SIDE_SERVER].bytes);
-    hb_str(&h, " B from server, ");
+    tl_out_str(&h, " B from server, ");
     hb_ms(&h, sum->duration_ns);
 }
 

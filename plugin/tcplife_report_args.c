@@ -61,3 +61,20 @@ bool report_streams_wants(const report_streams *w, uint32_t index)
         return true;
     return bsearch(&index, w->index, w->count, sizeof *w->index, compare_uint32) != NULL;
 }
+
+/* Keys are index + 1: a map key of 0 would be NULL. */
+wmem_array_t *report_stream_packets_at(wmem_map_t *map, uint32_t index)
+{
+    return (wmem_array_t *)wmem_map_lookup(map, GSIZE_TO_POINTER((gsize)index + 1));
+}
+
+wmem_array_t *report_stream_packets(wmem_map_t *map, wmem_allocator_t *pool, uint32_t index,
+                                    size_t size)
+{
+    wmem_array_t *pkts = report_stream_packets_at(map, index);
+    if (pkts == NULL) {
+        pkts = wmem_array_new(pool, size);
+        wmem_map_insert(map, GSIZE_TO_POINTER((gsize)index + 1), pkts);
+    }
+    return pkts;
+}

@@ -5,6 +5,9 @@
  *                          numbers and the word "all") into *out: numbers ascending, each once;
  *                          false after saying on stderr what is wrong.
  *   report_streams_wants(w, index)  whether stream index is asked for (every stream when none is).
+ *   report_stream_packets(map, pool, index, size)  stream index's array of per-packet items
+ *                          (of size bytes) in map, created in pool if new.
+ *   report_stream_packets_at(map, index)  the same, or NULL when the stream has none.
  */
 #ifndef TCPLIFE_REPORT_ARGS_H
 #define TCPLIFE_REPORT_ARGS_H
@@ -23,5 +26,8 @@ typedef struct report_streams {
 bool report_streams_parse(wmem_allocator_t *pool, const char *opt, const char *cli,
                           const char *args, report_streams *out);
 bool report_streams_wants(const report_streams *w, uint32_t index);
+wmem_array_t *report_stream_packets(wmem_map_t *map, wmem_allocator_t *pool, uint32_t index,
+                                    size_t size);
+wmem_array_t *report_stream_packets_at(wmem_map_t *map, uint32_t index);
 
 #endif /* TCPLIFE_REPORT_ARGS_H */

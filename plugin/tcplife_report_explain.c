@@ -166,15 +166,10 @@ static tap_packet_status explain_packet(void *tapdata, packet_info *pinfo,
     explain_report *rep = (explain_report *)tapdata;
     const tcplife_tap_info *info = (const tcplife_tap_info *)data;
     uint32_t index = info->pkt->stream->index;
-    void *key = GSIZE_TO_POINTER((gsize)index + 1);
 
     if (!report_streams_wants(&rep->wanted, index))
         return TAP_PACKET_DONT_REDRAW;
-    wmem_array_t *pkts = (wmem_array_t *)wmem_map_lookup(rep->packets, key);
-    if (pkts == NULL) {
-        pkts = wmem_array_new(rep->pool, sizeof(explain_pkt));
-        wmem_map_insert(rep->packets, key, pkts);
-    }
+    wmem_array_t *pkts = report_stream_packets(rep->packets, rep->pool, index, sizeof(explain_pkt));
     explain_pkt p = {
         .frame = pinfo->num,
         .result = info->pkt->result,
@@ -323,7 +318,7 @@ static void print_stream(const explain_report *rep, const tcplife_stream *st, wm
 
 static wmem_array_t *stream_packets(const explain_report *rep, uint32_t index)
 {
-    return (wmem_array_t *)wmem_map_lookup(rep->packets, GSIZE_TO_POINTER((gsize)index + 1));
+    return report_stream_packets_at(rep->packets, index);
 }
 
 static void print_one(const explain_report *rep, uint32_t index)

@@ -41,15 +41,10 @@ static tap_packet_status ladder_packet(void *tapdata, packet_info *pinfo,
     ladder_report *rep = (ladder_report *)tapdata;
     const tcplife_tap_info *info = (const tcplife_tap_info *)data;
     uint32_t index = info->pkt->stream->index;
-    void *key = GSIZE_TO_POINTER((gsize)index + 1);
 
     if (!report_streams_wants(&rep->wanted, index))
         return TAP_PACKET_DONT_REDRAW;
-    wmem_array_t *pkts = (wmem_array_t *)wmem_map_lookup(rep->packets, key);
-    if (pkts == NULL) {
-        pkts = wmem_array_new(rep->pool, sizeof(ladder_pkt));
-        wmem_map_insert(rep->packets, key, pkts);
-    }
+    wmem_array_t *pkts = report_stream_packets(rep->packets, rep->pool, index, sizeof(ladder_pkt));
     ladder_pkt p = {
         .rel_ns = tcplife_time_ns(&pinfo->rel_ts),
         .frame = pinfo->num,
@@ -298,8 +293,7 @@ static void ladder_print_stream(const ladder_report *rep, const tcplife_stream *
 static bool ladder_any_without_facts(const ladder_report *rep)
 {
     for (uint32_t i = 0; i < tcplife_stream_index_limit(); i++) {
-        wmem_array_t *pkts = (wmem_array_t *)wmem_map_lookup(rep->packets,
-                                                            GSIZE_TO_POINTER((gsize)i + 1));
+        wmem_array_t *pkts = report_stream_packets_at(rep->packets, i);
         if (pkts && !ladder_has_facts(pkts))
             return true;
     }
@@ -309,8 +303,7 @@ static bool ladder_any_without_facts(const ladder_report *rep)
 static void ladder_print_one(const ladder_report *rep, uint32_t index)
 {
     const tcplife_stream *st = tcplife_stream_at(index);
-    wmem_array_t *pkts = (wmem_array_t *)wmem_map_lookup(rep->packets,
-                                                        GSIZE_TO_POINTER((gsize)index + 1));
+    wmem_array_t *pkts = report_stream_packets_at(rep->packets, index);
     if (st && pkts)
         ladder_print_stream(rep, st, pkts);
     else
@@ -329,7 +322,7 @@ static void ladder_draw(void *tapdata)
     for (unsigned i = 0; i < wanted; i++)
         ladder_print_one(rep, rep->wanted.index[i]);
     for (uint32_t i = 0; wanted == 0 && i < tcplife_stream_index_limit(); i++)
-        if (wmem_map_contains(rep->packets, GSIZE_TO_POINTER((gsize)i + 1)))
+        if (report_stream_packets_at(rep->packets, i))
             ladder_print_one(rep, i);
     if (wanted == 0 && wmem_map_size(rep->packets) == 0)
         printf("\n%s\n", TCPLIFE_NO_STREAMS);

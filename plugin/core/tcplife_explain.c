@@ -20,12 +20,6 @@
 #define TL_VAR_NAME(id, name) { name, sizeof(name) - 1 },
 static const struct { const char *name; size_t len; } var_names[TL_N_VARS] = { TL_VARS(TL_VAR_NAME) };
 
-/* A bounded writer: appends until full, then drops; always NUL-terminated. */
-typedef struct tl_out {
-    char  *buf;
-    size_t size, used;
-} tl_out;
-
 static void out_bytes(tl_out *o, const char *s, size_t n)
 {
     if (o->size == 0)
@@ -46,6 +40,19 @@ static void out_bytes(tl_out *o, const char *s, size_t n)
 static void out_str(tl_out *o, const char *s)
 {
     out_bytes(o, s, strlen(s));
+}
+
+tl_out tl_out_start(char *buf, size_t size)
+{
+    tl_out o = { buf, size, 0 };
+    if (size)
+        buf[0] = '\0';
+    return o;
+}
+
+void tl_out_str(tl_out *o, const char *s)
+{
+    out_str(o, s);
 }
 
 static int var_index(const char *name, size_t n)
@@ -80,9 +87,7 @@ static void expand_into(tl_out *o, const char *t, const tl_vars *vars)
 const char *tl_expand(enum tl_lang lang, enum tl_msg msg, const tl_vars *vars,
                       char *buf, size_t size)
 {
-    tl_out o = { buf, size, 0 };
-    if (size)
-        buf[0] = '\0';
+    tl_out o = tl_out_start(buf, size);
     expand_into(&o, tl_text(lang, msg), vars);
     return buf;
 }
@@ -147,9 +152,7 @@ const char *tl_format_ms(int64_t ns, int decimals, char *buf, size_t size)
         p += decimals;
     }
     *p = '\0';
-    tl_out o = { buf, size, 0 };
-    if (size)
-        buf[0] = '\0';
+    tl_out o = tl_out_start(buf, size);
     out_str(&o, tmp);
     return buf;
 }
@@ -163,9 +166,7 @@ void tl_vars_ms(tl_vars *vars, enum tl_var var, int64_t ns, int decimals)
 const char *tl_format_duration(int64_t ns, char *buf, size_t size)
 {
     char n[32];
-    tl_out o = { buf, size, 0 };
-    if (size)
-        buf[0] = '\0';
+    tl_out o = tl_out_start(buf, size);
     bool seconds = ns >= INT64_C(10000000000);
     out_str(&o, tl_format_ms(seconds ? ns / 1000 : ns, 1, n, sizeof n));
     out_str(&o, seconds ? " s" : " ms");
@@ -178,9 +179,7 @@ const char *tl_flags_words(uint16_t flags, char *buf, size_t size)
         { TL_SYN, "SYN" }, { TL_FIN, "FIN" }, { TL_RST, "RST" }, { TL_PSH, "PSH" },
         { TL_ACK, "ACK" }, { TL_URG, "URG" }, { TL_ECE, "ECE" }, { TL_CWR, "CWR" },
     };
-    tl_out o = { buf, size, 0 };
-    if (size)
-        buf[0] = '\0';
+    tl_out o = tl_out_start(buf, size);
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         if (!(flags & names[i].bit))
             continue;
@@ -199,12 +198,11 @@ static const char *role_word(enum tl_lang lang, unsigned role)
 /* "MSS 1460, SACK, timestamps, window scale 6", or "no options". */
 static const char *options_text(enum tl_lang lang, const tl_options *opts, char *buf, size_t size)
 {
-    tl_out o = { buf, size, 0 };
+    tl_out o = tl_out_start(buf, size);
     tl_vars v;
     memset(&v, 0, sizeof v);
     char part[48];
     const char *sep = tl_text(lang, TL_W_LIST_SEP);
-    buf[0] = '\0';
     if (opts->mss) {
         tl_vars_u32(&v, TL_V_N, opts->mss);
         out_str(&o, tl_expand(lang, TL_W_MSS, &v, part, sizeof part));
@@ -519,8 +517,7 @@ static const char *kind_and_time(storyteller *t, enum tl_msg kind, const char *l
                                  tl_maybe_ns time, char *buf, size_t size)
 {
     char ms[32];
-    tl_out o = { buf, size, 0 };
-    buf[0] = '\0';
+    tl_out o = tl_out_start(buf, size);
     out_str(&o, tl_text(t->lang, kind));
     if (time.set) {
         out_str(&o, tl_text(t->lang, TL_W_LIST_SEP));

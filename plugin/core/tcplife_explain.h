@@ -14,6 +14,8 @@
  *   tl_flags_words(flags, buf, size)  "FIN+PSH+ACK": the flags' names joined by '+'.
  *   tl_format_ms(ns, decimals, buf, size)  ns in milliseconds, e.g. "28.820".
  *   tl_format_duration(ns, buf, size)  "66.3 ms" below ten seconds, "12.4 s" above.
+ *   tl_out_start(buf, size), tl_out_str(o, s)  a bounded writer: appends until full, then
+ *                                 drops (never inside a UTF-8 character); always NUL-terminated.
  *   tl_u64_digits(v, buf)         v's decimal digits into buf (21 bytes suffice), NUL-terminated;
  *                                 returns their count.  Without printf: the tree's hot path.
  */
@@ -25,7 +27,12 @@
 #include "tcplife_core.h"
 #include "tcplife_text.h"
 
-#define TL_EXPLAIN_MAX 768   /* bytes: the longest packet explanation, in any language */
+#define TL_EXPLAIN_MAX 768
+
+typedef struct tl_out {
+    char  *buf;
+    size_t size, used;
+} tl_out;   /* bytes: the longest packet explanation, in any language */
 
 /* The names a template may use, in braces. */
 #define TL_VARS(X)                                                                  \
@@ -63,5 +70,7 @@ const char *tl_flags_words(uint16_t flags, char *buf, size_t size);
 const char *tl_format_ms(int64_t ns, int decimals, char *buf, size_t size);
 const char *tl_format_duration(int64_t ns, char *buf, size_t size);
 size_t tl_u64_digits(uint64_t v, char *buf);
+tl_out tl_out_start(char *buf, size_t size);
+void tl_out_str(tl_out *o, const char *s);
 
 #endif /* TCPLIFE_EXPLAIN_H */

@@ -103,73 +103,58 @@ const char *tl_label(tl_result r, char *buf, size_t size)
 
 /* The Info column form is written on every packet of the first pass (the
  * GUI's file open): built from constant pieces, without printf. */
-typedef struct label_out {
-    char  *buf;
-    size_t size, used;
-} label_out;
-
-static void put(label_out *o, const char *s)
-{
-    while (*s && o->used + 1 < o->size)
-        o->buf[o->used++] = *s++;
-    o->buf[o->used] = '\0';
-}
-
-static void put_steps(label_out *o, tl_result r)
+static void put_steps(tl_out *o, tl_result r)
 {
     uint8_t steps[2];
     char digit[2] = { 0, 0 };
     int n = tl_result_steps(r, steps);
     digit[0] = (char)('0' + (n ? steps[0] : 0));
-    put(o, digit);
+    tl_out_str(o, digit);
     if (n == 2) {
         digit[0] = (char)('0' + steps[1]);
-        put(o, "+");
-        put(o, digit);
+        tl_out_str(o, "+");
+        tl_out_str(o, digit);
     }
 }
 
 const char *tl_short_label(tl_result r, char *buf, size_t size)
 {
-    label_out o = { buf, size, 0 };
+    tl_out o = tl_out_start(buf, size);
     char n[24];
 
-    if (size == 0)
-        return buf;
-    buf[0] = '\0';
     switch ((enum tl_phase)r.phase) {
     case TL_PHASE_HANDSHAKE:
-        put(&o, "[Handshake ");
+        tl_out_str(&o, "[Handshake ");
         put_steps(&o, r);
-        put(&o, "/3]");
+        tl_out_str(&o, "/3]");
         break;
     case TL_PHASE_TRANSFER:
         tl_u64_digits(r.ordinal, n);
-        put(&o, "[Transfer #");
-        put(&o, n);
-        put(&o, "]");
+        tl_out_str(&o, "[Transfer #");
+        tl_out_str(&o, n);
+        tl_out_str(&o, "]");
         break;
     case TL_PHASE_TEARDOWN:
         if (r.steps == 0) {
-            put(&o, "[Teardown]");
+            tl_out_str(&o, "[Teardown]");
             break;
         }
-        put(&o, "[Teardown ");
+        tl_out_str(&o, "[Teardown ");
         put_steps(&o, r);
-        put(&o, "/4]");
+        tl_out_str(&o, "/4]");
         break;
     case TL_PHASE_RESET:
         if (r.ordinal > 1) {
             tl_u64_digits(r.ordinal, n);
-            put(&o, "[Reset #");
-            put(&o, n);
-            put(&o, "]");
+            tl_out_str(&o, "[Reset #");
+            tl_out_str(&o, n);
+            tl_out_str(&o, "]");
         } else {
-            put(&o, "[Reset]");
+            tl_out_str(&o, "[Reset]");
         }
         break;
     default:
-        put(&o, "[?]");
+        tl_out_str(&o, "[?]");
         break;
     }
     return buf;
