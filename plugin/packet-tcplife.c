@@ -14,7 +14,10 @@
 #include <epan/packet.h>
 #include <epan/prefs.h>
 
+#include <string.h>
+
 #include "core/tcplife_label.h"
+#include "tcplife_column.h"
 #include "tcplife_fields.h"
 #include "tcplife_input.h"
 #include "tcplife_records.h"
@@ -93,13 +96,18 @@ static int analyse_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
     return key;
 }
 
+/* "[Handshake 1/3] " per layer, in layer order, in one column call. */
 static void prefix_info_column(packet_info *pinfo, const tcplife_packet pkts[], int n)
 {
-    char label[TL_LABEL_MAX];
-    /* Prepending the last layer first leaves the labels in layer order. */
-    for (int i = n - 1; i >= 0; i--)
-        col_prepend_fstr(pinfo->cinfo, COL_INFO, "%s ",
-                         tl_short_label(pkts[i].result, label, sizeof label));
+    char prefix[TCPLIFE_MAX_LAYERS * TL_LABEL_MAX];
+    size_t len = 0;
+
+    for (int i = 0; i < n; i++) {
+        len += strlen(tl_short_label(pkts[i].result, prefix + len, TL_LABEL_MAX - 1));
+        prefix[len++] = ' ';
+    }
+    prefix[len] = '\0';
+    tcplife_col_prepend_info(pinfo->cinfo, prefix, len);
 }
 
 /* What to draw: nothing but expert info into a tree nobody sees and no

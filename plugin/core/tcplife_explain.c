@@ -75,7 +75,12 @@ static void expand_into(tl_out *o, const char *t, const tl_vars *vars)
         const char *close = strchr(open, '}');
         int v = close ? var_index(open + 1, (size_t)(close - open - 1)) : -1;
         if (v >= 0 && vars && vars->v[v]) {
-            out_str(o, vars->v[v]);
+            if (vars->v[v] == tl_var_number) {
+                char digits[24];
+                out_bytes(o, digits, tl_u64_digits(vars->u32[v], digits));
+            } else {
+                out_str(o, vars->v[v]);
+            }
             t = close + 1;
         } else {
             out_bytes(o, open, 1);   /* not a variable: keep the brace */
@@ -111,10 +116,12 @@ size_t tl_u64_digits(uint64_t v, char *buf)
     return n;
 }
 
+const char tl_var_number[] = "";
+
 void tl_vars_u32(tl_vars *vars, enum tl_var var, uint32_t value)
 {
-    tl_u64_digits(value, vars->num[var]);
-    vars->v[var] = vars->num[var];
+    vars->u32[var] = value;
+    vars->v[var] = tl_var_number;
 }
 
 /* 2781 -> "2,781": the story's byte counts. */

@@ -50,11 +50,17 @@ typedef struct tl_out {
 enum tl_var { TL_VARS(TL_VAR_ENUM) TL_N_VARS };
 
 /* Values for a template: v[i] is the text of variable i, NULL when unset
- * (its braces are then printed as they are, which a test would catch). */
+ * (its braces are then printed as they are, which a test would catch).
+ * tl_vars_u32 only records the number (v[i] is then tl_var_number, "" to any
+ * other reader) and tl_expand writes its digits: a packet's explanation
+ * sets a dozen numbers and its sentence uses two or three. */
 typedef struct tl_vars {
     const char *v[TL_N_VARS];
-    char        num[TL_N_VARS][24];   /* storage for numbers: tl_vars_u32() */
+    uint32_t    u32[TL_N_VARS];       /* tl_vars_u32()'s numbers */
+    char        num[TL_N_VARS][28];   /* storage for formatted numbers */
 } tl_vars;
+
+extern const char tl_var_number[];
 
 void tl_vars_u32(tl_vars *vars, enum tl_var var, uint32_t value);
 void tl_vars_u64_grouped(tl_vars *vars, enum tl_var var, uint64_t value);

@@ -17,7 +17,8 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from tshark_env import TsharkEnv  # noqa: E402
 
-REPORTS = ["tcplife,streams", "tcplife,ladder", "tcplife,ladder,all", "tcplife,table", "expert"]
+REPORTS = ["tcplife,streams", "tcplife,ladder", "tcplife,ladder,all", "tcplife,table",
+           "tcplife,conn", "tcplife,json", "tcplife,explain,all", "expert"]
 
 
 def tcplife_fields(env):
