@@ -13,6 +13,7 @@ int main(void)
     printf("tl_zeek\t%zu\n", sizeof(tl_zeek));
     printf("tl_zeek_ep\t%zu\n", sizeof(tl_zeek_ep));
     printf("tl_side\t%zu\n", sizeof(tl_side));
+    printf("tl_options\t%zu\n", sizeof(tl_options));
     printf("tcplife_stream\t%zu\n", sizeof(tcplife_stream));
     printf("tcplife_record\t%zu\n", sizeof(tcplife_record));
     printf("tl_result\t%zu\n", sizeof(tl_result));

@@ -270,7 +270,7 @@ static void note_teardown_step(tl_stream *s, int step, const tl_segment *seg)
 /* A RST the receiver would not act on changes nothing but the counts. */
 static void advance_reset(tl_stream *s, enum tl_role who, const tl_segment *seg, tl_result r)
 {
-    s->resets++;
+    /* s->resets, an alias of phase_packets[TL_PHASE_RESET], was counted by advance(). */
     if (tl_result_reset_why(r) != TL_RW_ACCEPTED) {
         s->resets_rejected++;
         if (tl_result_reset_why(r) == TL_RW_CHALLENGED) {
@@ -298,13 +298,13 @@ static void advance_syn(tl_stream *s, tl_side *me, tl_side *peer, const tl_segme
         me->synack_seq = seg->seq;
         peer->acked_synack = false;  /* a new "most recent SYN-ACK" to acknowledge */
         if (before_step3) {
-            s->synack_time_ns = seg->time_ns;
+            s->hs_ns[1] = seg->time_ns;
             s->synack_timed = true;
         }
     } else {
         me->sent_syn = true;
         if (before_step3) {
-            s->syn_time_ns = seg->time_ns;
+            s->hs_ns[0] = seg->time_ns;
             s->syn_timed = true;
         }
     }
@@ -316,6 +316,22 @@ static void advance_syn(tl_stream *s, tl_side *me, tl_side *peer, const tl_segme
     note_handshake_step(s, synack ? 2 : 1, seg);
 }
 
+/* a - b, exact: int64 arithmetic modulo 2^64, as the subtraction it replaces
+ * (times from Wireshark are within +-146 years of 1970: the difference of
+ * two of them fits an int64). */
+static int64_t ns_diff(int64_t a, int64_t b)
+{
+    return (int64_t)((uint64_t)a - (uint64_t)b);
+}
+
+/* Handshake step 3's time t: the SYN and SYN-ACK times are frozen from now
+ * on, so hs_ns[] changes from those times to t minus each (tl_stream). */
+static void hs_ack_time(tl_stream *s, int64_t t)
+{
+    s->hs_ns[0] = ns_diff(t, s->hs_ns[0]);
+    s->hs_ns[1] = ns_diff(t, s->hs_ns[1]);
+}
+
 static void advance_ack_and_fin(tl_stream *s, tl_side *me, tl_side *peer,
                                 const tl_segment *seg, tl_result r)
 {
@@ -323,7 +339,7 @@ static void advance_ack_and_fin(tl_stream *s, tl_side *me, tl_side *peer,
         me->acked_synack = true;
     if (r.phase == TL_PHASE_HANDSHAKE) {            /* step 3 */
         if (!(s->hs_seen & STEP(3)))
-            s->hs_ack_time_ns = seg->time_ns;
+            hs_ack_time(s, seg->time_ns);
         me->sent_hs_ack = true;
         note_handshake_step(s, 3, seg);
     }
@@ -331,7 +347,7 @@ static void advance_ack_and_fin(tl_stream *s, tl_side *me, tl_side *peer,
         me->fin_step = fin_step(s, me);
         me->fin_seq = seg->seq + seg->len;
         if (me->fin_step == 1)
-            s->fin_time_ns = seg->time_ns;
+            s->td_ns = seg->time_ns;            /* the first FIN's time */
         else
             s->second_fin_acked_first = acknowledges(seg, peer->fin_seq);
         note_teardown_step(s, me->fin_step, seg);
@@ -339,8 +355,8 @@ static void advance_ack_and_fin(tl_stream *s, tl_side *me, tl_side *peer,
     if (peer->fin_step != 0 && !me->acked_fin && acknowledges(seg, peer->fin_seq)) {
         me->acked_fin = true;
         note_teardown_step(s, peer->fin_step + 1, seg);
-        if (peer->acked_fin)
-            s->close_time_ns = seg->time_ns;
+        if (peer->acked_fin)                    /* closed: the teardown's duration */
+            s->td_ns = ns_diff(seg->time_ns, s->td_ns);
     }
     if ((r.steps & (STEP(2) | STEP(3))) == (STEP(2) | STEP(3)))
         s->steps23_together = true;
@@ -386,6 +402,23 @@ static void track_sequence(tl_stream *s, tl_side *me, tl_side *peer, const tl_se
     me->edge_known = (f & TL_SYN) || both;
 }
 
+/* A side's first frame with payload.  data_ns holds the time of the one
+ * side's first data frame while the other has none, then the server's minus
+ * the client's (tl_stream).  A frame numbered 0 leaves data_frame[] unset,
+ * and its time was never read: it is not kept. */
+static void note_first_data(tl_stream *s, enum tl_side_index side, const tl_segment *seg)
+{
+    s->data_frame[side] = seg->frame;
+    if (seg->frame == 0)
+        return;
+    if (s->data_frame[1 - side] == 0)
+        s->data_ns = seg->time_ns;
+    else if (side == TL_SIDE_SERVER)
+        s->data_ns = ns_diff(seg->time_ns, s->data_ns);
+    else
+        s->data_ns = ns_diff(s->data_ns, seg->time_ns);
+}
+
 static void advance(tl_stream *s, enum tl_role who, const tl_segment *seg, tl_result r)
 {
     tl_side *me = side_of(s, who);
@@ -393,17 +426,13 @@ static void advance(tl_stream *s, enum tl_role who, const tl_segment *seg, tl_re
 
     me->packets++;
     me->bytes += seg->len;
-    s->phase_packets[r.phase]++;
+    s->phase_packets[r.phase]++;    /* with s->transfers and s->resets, its aliases */
     s->last_frame = seg->frame;
     s->last_time_ns = seg->time_ns;
-    if (r.phase == TL_PHASE_TRANSFER)
-        s->transfers++;
 
     enum tl_side_index side = tl_side_of(who);
-    if (seg->len > 0 && !(seg->flags & TL_RST) && s->data_frame[side] == 0) {
-        s->data_frame[side] = seg->frame;
-        s->data_time_ns[side] = seg->time_ns;
-    }
+    if (seg->len > 0 && !(seg->flags & TL_RST) && s->data_frame[side] == 0)
+        note_first_data(s, side, seg);
     if (s->challenge_pending && s->challenge_by_server == (who == TL_ROLE_SERVER))
         s->challenge_pending = false;           /* its one chance to be the challenge ACK */
     if (!(seg->flags & TL_RST))
@@ -672,8 +701,7 @@ static void summarize_side(const tl_stream *s, enum tl_side_index i, tl_side_sum
 static tl_maybe_ns ttfb(const tl_stream *s)
 {
     uint32_t c = s->data_frame[TL_SIDE_CLIENT], v = s->data_frame[TL_SIDE_SERVER];
-    return maybe_ns(c != 0 && v > c,
-                    s->data_time_ns[TL_SIDE_SERVER] - s->data_time_ns[TL_SIDE_CLIENT]);
+    return maybe_ns(c != 0 && v > c, s->data_ns);   /* both set: the difference (note_first_data) */
 }
 
 /* RTTs exist once step 3 is seen, and not for a simultaneous open. */
@@ -682,9 +710,12 @@ static void summarize_handshake(const tl_stream *s, tl_summary *out)
     bool three_way = out->hs_kind == TL_HS_THREE_WAY;
     bool syn = three_way && s->syn_timed, synack = three_way && s->synack_timed;
 
-    out->rtt = maybe_ns(syn, s->hs_ack_time_ns - s->syn_time_ns);
-    out->server_rtt = maybe_ns(syn && synack, s->synack_time_ns - s->syn_time_ns);
-    out->client_rtt = maybe_ns(synack, s->hs_ack_time_ns - s->synack_time_ns);
+    /* Three-way implies step 3: hs_ns[] holds step 3's time minus the SYN's
+     * and minus the SYN-ACK's (hs_ack_time); their difference is the SYN-ACK's
+     * minus the SYN's, exactly (modulo 2^64, as the subtraction was). */
+    out->rtt = maybe_ns(syn, s->hs_ns[0]);
+    out->server_rtt = maybe_ns(syn && synack, ns_diff(s->hs_ns[0], s->hs_ns[1]));
+    out->client_rtt = maybe_ns(synack, s->hs_ns[1]);
     for (int i = 0; i < 3; i++)
         out->hs_frame[i] = maybe_u32((s->hs_seen & STEP(i + 1)) != 0, s->hs_frame[i]);
 }
@@ -709,7 +740,7 @@ static void summarize_teardown(const tl_stream *s, tl_summary *out)
 
     out->td_initiator = maybe_u32(who != TL_TDI_NONE, who);
     out->td_kind = (uint8_t)tl_stream_teardown_kind(s);
-    out->td_duration = maybe_ns(closed, s->close_time_ns - s->fin_time_ns);
+    out->td_duration = maybe_ns(closed, s->td_ns);  /* closed: the difference (advance_ack_and_fin) */
     for (int i = 0; i < 4; i++)
         out->td_frame[i] = maybe_u32((s->td_seen & STEP(i + 1)) != 0, s->td_frame[i]);
 }
@@ -738,7 +769,7 @@ void tl_stream_summarize(const tl_stream *s, tl_summary *out)
     out->packets = s->side[0].packets + s->side[1].packets;
     out->first_frame = s->first_frame;
     out->last_frame = s->last_frame;
-    out->duration_ns = s->last_time_ns - s->first_time_ns;
+    out->duration_ns = ns_diff(s->last_time_ns, s->first_time_ns);
     out->ttfb = ttfb(s);
 }
 

@@ -46,10 +46,10 @@
 typedef struct tl_options {
     uint16_t mss;          /* 0: no MSS option */
     uint8_t  wscale;       /* shift count, TL_WSCALE_ABSENT when not offered */
-    bool     sack_perm;
-    bool     timestamps;
-    bool     tfo;          /* a TCP Fast Open option (cookie or cookie request) */
-} tl_options;
+    bool     sack_perm : 1;
+    bool     timestamps : 1;
+    bool     tfo : 1;      /* a TCP Fast Open option (cookie or cookie request) */
+} tl_options;              /* 4 bytes: it is kept per side of every stream */
 
 /* The facts of one TCP header that the lifecycle depends on. */
 typedef struct tl_segment {
@@ -129,9 +129,11 @@ static inline enum tl_side_index tl_side_of(enum tl_role role)
 }
 
 /* One side of the connection, as the lifecycle rules need it.  Ordered and
- * bit-packed to 48 bytes: the epan layer keeps one tl_stream per tcp.stream,
- * a million of them in a SYN scan.  Segments with RST never update the
- * sequence tracking (snd_nxt ... edge_known): a RST is judged against it. */
+ * bit-packed to 56 bytes (no padding): the epan layer keeps one tl_stream
+ * per tcp.stream, a million of them in a SYN scan.  Segments with RST never
+ * update the sequence tracking (snd_nxt ... edge_known): a RST is judged
+ * against it.  Counters are exact: bytes is 64-bit; packets is 32-bit, as
+ * the summary shows it (a file has fewer than 2^32 frames). */
 typedef struct tl_side {
     uint64_t   bytes;          /* payload bytes sent */
     uint32_t   synack_seq;     /* sequence number of this side's latest SYN-ACK */
@@ -145,8 +147,8 @@ typedef struct tl_side {
     uint32_t   una_frame;      /* first frame with payload not yet acknowledged by the peer, 0: none */
     uint32_t   last_data_frame; /* this side's latest frame with payload */
     uint16_t   last_window;    /* raw window of this side's latest segment with ACK */
-    tl_options opts;           /* offered in this side's first SYN or SYN-ACK */
-    uint8_t    fin_step;       /* 1 or 3 once this side sent a FIN, else 0 */
+    tl_options opts;           /* offered in this side's first SYN or SYN-ACK (4 bytes) */
+    uint8_t    fin_step : 2;   /* 1 or 3 once this side sent a FIN, else 0 */
     bool       sent_syn : 1;   /* a SYN without ACK */
     bool       sent_synack : 1;
     bool       sent_hs_ack : 1;  /* step 3 */
@@ -207,28 +209,45 @@ typedef struct tl_detail {
 } tl_detail;
 
 /* Per-stream state.  side[] is indexed by enum tl_side_index.
- * Ordered widest first, flags as bits: see tl_side. */
+ * Ordered widest first, flags as bits, nothing stored twice: see tl_side and
+ * docs/LIFECYCLE.md "Per-stream memory".  Every time is an exact int64 ns
+ * value; the handshake, teardown and first-data times are kept as the
+ * differences the summary shows once both ends of each difference are known
+ * (see the comments below), which is exact in 64-bit arithmetic. */
 typedef struct tl_stream {
     tl_side  side[2];
     int64_t  first_time_ns, last_time_ns;
-    int64_t  syn_time_ns, synack_time_ns, hs_ack_time_ns; /* last SYN / SYN-ACK before step 3 */
-    int64_t  fin_time_ns, close_time_ns; /* first FIN; both FINs acknowledged */
+    /* Before handshake step 3: hs_ns[0] is the latest SYN's time (syn_timed),
+     * hs_ns[1] the latest SYN-ACK's (synack_timed).  From step 3 on (both are
+     * frozen then) they hold step 3's time minus each: the RTT and the
+     * client RTT; the server RTT is their difference. */
+    int64_t  hs_ns[2];
+    int64_t  td_ns;            /* the first FIN's time; once both FINs are acknowledged,
+                                * the close time minus it: the teardown duration */
+    int64_t  data_ns;          /* with one data_frame[] set: that frame's time; with both:
+                                * the server's minus the client's (the time to first byte) */
     uint32_t first_frame, last_frame;
     uint32_t hs_frame[3];      /* first frame of handshake steps 1-3 */
     uint32_t td_frame[4];      /* first frame of teardown steps 1-4 */
     uint32_t reset_frame;      /* the stream's first accepted RST */
     uint32_t data_frame[2];    /* by side: its first frame with payload (not a RST), 0: none yet */
-    int64_t  data_time_ns[2];  /* and that frame's time */
-    uint32_t transfers, resets;
+    union {                    /* transfers and resets are phase_packets' counts, by name */
+        uint32_t phase_packets[5]; /* indexed by enum tl_phase */
+        struct {
+            uint32_t phase_none_unused_, phase_handshake_unused_;
+            uint32_t transfers;        /* == phase_packets[TL_PHASE_TRANSFER] */
+            uint32_t phase_teardown_unused_;
+            uint32_t resets;           /* == phase_packets[TL_PHASE_RESET]: every RST */
+        };
+    };
     uint32_t resets_rejected;  /* RSTs the receiver would ignore or challenge (tl_result_reset_why) */
-    uint32_t phase_packets[5]; /* indexed by enum tl_phase */
     uint8_t  hs_seen;          /* bit n-1: handshake step n seen */
     uint8_t  td_seen;          /* bit n-1: teardown step n seen */
     uint8_t  first_sender;     /* enum tl_role of the first segment's sender; 0: empty */
     uint8_t  reset_kind;       /* enum tl_reset_kind of the first accepted RST */
     uint8_t  reset_sender;     /* enum tl_role */
-    bool     syn_timed : 1;    /* syn_time_ns is set */
-    bool     synack_timed : 1; /* synack_time_ns is set */
+    bool     syn_timed : 1;    /* hs_ns[0] holds a SYN's time */
+    bool     synack_timed : 1; /* hs_ns[1] holds a SYN-ACK's time */
     bool     roles_inferred : 1;
     bool     steps23_together : 1;       /* one packet carried teardown steps 2 and 3 */
     bool     second_fin_acked_first : 1; /* the second side's first FIN acknowledged the first FIN */
@@ -237,6 +256,9 @@ typedef struct tl_stream {
     bool     challenge_by_server : 1;    /*   the challenge ACK; that receiver is the server */
     tl_zeek  zeek;             /* Zeek's conn_state / history bookkeeping */
 } tl_stream;
+
+_Static_assert(TL_PHASE_TRANSFER == 2 && TL_PHASE_RESET == 4,
+               "tl_stream's transfers and resets alias phase_packets[]");
 
 /* ---- the stream summary ------------------------------------------------
  * Every per-stream fact that the tree, the reports and the outputs show,

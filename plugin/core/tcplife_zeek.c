@@ -13,7 +13,7 @@
 enum zk_state { ZK_INACTIVE, ZK_SYN_SENT, ZK_SYN_ACK_SENT, ZK_PARTIAL, ZK_ESTABLISHED,
                 ZK_CLOSED, ZK_RESET };
 
-/* Zeek's HIST_* masks (TCP_Endpoint.h); the server's are shifted by 16. */
+/* Zeek's HIST_* masks (TCP_Endpoint.h), kept per direction in tl_zeek_ep.hist_seen. */
 enum { HIST_SYN = 0x01, HIST_FIN = 0x02, HIST_RST = 0x04, HIST_FIN_RST = 0x08,
        HIST_DATA = 0x10, HIST_ACK = 0x20, HIST_MULTI_FLAG = 0x40 };
 
@@ -27,6 +27,9 @@ typedef struct zk_flags {
     bool syn, fin, rst, ack;
 } zk_flags;
 
+/* Zeek's is_partial, one per connection, lives in ep[0]'s spare bits. */
+#define IS_PARTIAL(z) ((z)->ep[0].is_partial)
+
 static int32_t seq_delta(uint32_t a, uint32_t b)
 {
     return (int32_t)(a - b);
@@ -38,15 +41,16 @@ void tl_zeek_init(tl_zeek *z, bool client_first)
     for (int side = 0; side < 2; side++)   /* TCP_Reassembler starts at 1 */
         z->ep[side].reasm_last = z->ep[side].reasm_trim = 1;
     if (!client_first)
-        z->history[z->hist_len++] = '^';    /* §4.5: the flip comes before any letter */
+        z->history[0] = '^';    /* §4.5: the flip comes before any letter */
 }
 
 /* ---- history letters (§4.1) ------------------------------------------ */
 
 static void append(tl_zeek *z, char code)
 {
-    if (z->hist_len < TL_ZEEK_HISTORY_MAX - 1)
-        z->history[z->hist_len++] = code;
+    size_t len = strlen(z->history);   /* the history is always NUL-terminated */
+    if (len < TL_ZEEK_HISTORY_MAX - 1)
+        z->history[len] = code;
 }
 
 static void add(tl_zeek *z, int side, char code)
@@ -55,31 +59,37 @@ static void add(tl_zeek *z, int side, char code)
 }
 
 /* Session::CheckHistory: true if the class was already seen; else adds it. */
-static bool check(tl_zeek *z, int side, uint32_t mask, char code)
+static bool check(tl_zeek *z, int side, uint8_t mask, char code)
 {
-    if (side != 0)
-        mask <<= 16;
-    if (z->hist_seen & mask)
+    tl_zeek_ep *e = &z->ep[side];
+    if (e->hist_seen & mask)
         return true;
-    z->hist_seen |= mask;
+    e->hist_seen |= mask;
     add(z, side, code);
     return false;
 }
 
-/* Connection::ScaledHistoryEntry: at the 1st, 10th, 100th ... occurrence. */
+/* Connection::ScaledHistoryEntry: at the 1st, 10th, 100th ... occurrence.
+ * Zeek's threshold grows tenfold while it fits a uint32 (up to 10^9); then
+ * the count restarts and the letter recurs every 10^9 occurrences.  The
+ * threshold is derived, not stored: before the first 10^9 the count meets
+ * it exactly at the powers of ten; after (TL_ZEEK_SCALED_LATE) it is 10^9.
+ * The count stays below 2^30 (10^9 < 2^30), so it is exact in 30 bits. */
 static void scaled(tl_zeek *z, int side, int which)
 {
-    tl_zeek_ep *e = &z->ep[side];
-    uint64_t thresh = 1;
-    for (int i = 0; i < e->scaled_exp[which]; i++)
-        thresh *= 10;
-    if (++e->scaled_cnt[which] == thresh) {
+    uint32_t *c = &z->ep[side].scaled[which];
+    uint32_t late = *c & TL_ZEEK_SCALED_LATE, cnt = (*c & ~TL_ZEEK_SCALED_LATE) + 1;
+    bool hit = cnt == 1000000000u;
+
+    for (uint32_t p = 1; !late && !hit && p < 1000000000u && p <= cnt; p *= 10)
+        hit = cnt == p;
+    if (hit)
         add(z, side, scaled_letter[which]);
-        if (thresh * 10 <= UINT32_MAX)
-            e->scaled_exp[which]++;
-        else
-            e->scaled_cnt[which] = 0;
+    if (cnt == 1000000000u) {
+        cnt = 0;
+        late = TL_ZEEK_SCALED_LATE;
     }
+    *c = late | cnt;
 }
 
 /* ---- sequence bookkeeping (§1.1-§1.3) --------------------------------- */
@@ -199,8 +209,8 @@ static void update_inactive(tl_zeek *z, int side, zk_flags f, uint32_t seq, uint
         } else {
             if (!f.ack && peer->state == ZK_SYN_ACK_SENT && seq == ep->start_seq) {
                 /* SYN/SYN-ACK reversal: Zeek flips roles here; ours stay fixed. */
-                z->is_partial = false;
-                z->first_packet_seen |= 1;
+                IS_PARTIAL(z) = false;
+                z->ep[0].first_packet_seen = true;
                 set_state(peer, ZK_ESTABLISHED);
             }
             if (peer->state == ZK_SYN_SENT)
@@ -218,8 +228,8 @@ static void update_inactive(tl_zeek *z, int side, zk_flags f, uint32_t seq, uint
         return;     /* the responder ACKs the SYN before its SYN-ACK */
     if (f.ack && peer->state == ZK_ESTABLISHED) {
         set_state(ep, ZK_ESTABLISHED);  /* saw the SYN-ACK, missed the SYN */
-        z->is_partial = false;
-        z->first_packet_seen |= (uint8_t)(1u << side);
+        IS_PARTIAL(z) = false;
+        ep->first_packet_seen = true;
     } else {
         set_state(ep, ZK_PARTIAL);
     }
@@ -424,11 +434,11 @@ static void ack_received(tl_zeek *z, int side, uint64_t seq)
 {
     tl_zeek_ep *e = &z->ep[side];
 
-    if (e->fin_cnt > 0 && seq >= e->fin_seq)
+    if (e->fin_seen && seq >= e->fin_seq)
         seq = e->fin_seq - 1;   /* an ACK of the FIN is no gap */
     if (seq <= e->reasm_trim)
         return;
-    if (seq > e->reasm_last && !(seq <= 2 && z->is_partial)) {
+    if (seq > e->reasm_last && !(seq <= 2 && IS_PARTIAL(z))) {
         if (!e->skip) {
             tl_zeek_block *b;
             while ((b = lowest_block_in(e, e->reasm_last, seq)) != NULL) {
@@ -452,10 +462,10 @@ static void ack_received(tl_zeek *z, int side, uint64_t seq)
 static void set_partial_status(tl_zeek *z, int side, zk_flags f)
 {
     if (side == 0) {
-        if (!(z->first_packet_seen & 1))
-            z->is_partial = !f.syn || f.ack;
-    } else if (!(z->first_packet_seen & 2) && !z->is_partial) {
-        z->is_partial = !f.syn;
+        if (!z->ep[0].first_packet_seen)
+            IS_PARTIAL(z) = !f.syn || f.ack;
+    } else if (!z->ep[1].first_packet_seen && !IS_PARTIAL(z)) {
+        IS_PARTIAL(z) = !f.syn;
     }
 }
 
@@ -499,8 +509,7 @@ void tl_zeek_update(tl_zeek *z, const tl_zeek_segment *seg)
     if (seg->window == 0 && !f.rst && peer->state != ZK_CLOSED && ep->state != ZK_RESET)
         scaled(z, side, SCALED_W);
     if (f.fin) {
-        if (ep->fin_cnt < UINT8_MAX)
-            ep->fin_cnt++;
+        ep->fin_seen = true;
         ep->fin_seq = rel_seq + seg_len;
     }
     uint64_t rel_ack = f.ack ? relative_ack(peer, f, seg->ack) : 0;
@@ -511,7 +520,7 @@ void tl_zeek_update(tl_zeek *z, const tl_zeek_segment *seg)
         ack_received(z, 1 - side, rel_ack);
     if (seg->len > 0 && seg->payload_captured && !f.rst && !underflow)
         data_sent(ep, f.syn ? rel_seq + 1 : rel_seq, seg->len);
-    z->first_packet_seen |= (uint8_t)(1u << side);
+    ep->first_packet_seen = true;
 }
 
 /* ---- conn_state (§3) --------------------------------------------------- */
@@ -527,7 +536,7 @@ static uint64_t ep_size(const tl_zeek_ep *e, const tl_zeek_ep *peer)
     uint64_t size = (last > ackd ? last : ackd) - e->start_seq;
     if (size)
         size--;     /* the SYN's octet */
-    if (e->fin_cnt > 0 && size)
+    if (e->fin_seen && size)
         size--;     /* the FIN's octet */
     return size;
 }

@@ -40,29 +40,34 @@ typedef struct tl_zeek_block {
     uint64_t lo, hi;           /* relative sequence range [lo, hi) */
 } tl_zeek_block;
 
+/* tl_zeek_ep.scaled[]: the count in the low 30 bits (it never passes 10^9,
+ * below 2^30), and this bit once it has: see scaled() in tcplife_zeek.c. */
+#define TL_ZEEK_SCALED_LATE 0x80000000u
+
 /* One side's endpoint (Zeek's TCP_Endpoint and the parts of its reassembler
- * that decide content gaps). */
+ * that decide content gaps).  120 bytes: 64-bit relative sequence numbers
+ * (exact over any number of wraps), 32-bit raw ones, flags as bits. */
 typedef struct tl_zeek_ep {
     uint64_t      fin_seq;
     uint64_t      hist_last_syn, hist_last_fin, hist_last_rst;
     uint64_t      reasm_last, reasm_trim;
     tl_zeek_block blocks[TL_ZEEK_MAX_BLOCKS];
     uint32_t      start_seq, last_seq, ack_seq;
-    uint32_t      seq_wraps, ack_wraps;
-    uint32_t      scaled_cnt[4];   /* C, T, W, G occurrences */
-    uint8_t       scaled_exp[4];   /* next letter at the 10^exp-th occurrence */
-    uint8_t       nblocks;
-    uint8_t       state, prev_state;
-    uint8_t       fin_cnt;         /* saturates; only "> 0" matters */
-    bool          skip;            /* the reassembler gave up on this side */
+    uint32_t      seq_wraps, ack_wraps;   /* below 2^32: at most one per packet */
+    uint32_t      scaled[4];      /* C, T, W, G occurrences (TL_ZEEK_SCALED_LATE) */
+    uint8_t       state : 3, prev_state : 3;
+    uint8_t       nblocks : 2;    /* at most TL_ZEEK_MAX_BLOCKS */
+    uint8_t       hist_seen : 7;  /* Zeek's per-class history bits, this direction's */
+    bool          fin_seen : 1;   /* a FIN was sent (Zeek counts them; only "> 0" is read) */
+    bool          skip : 1;       /* the reassembler gave up on this side */
+    bool          first_packet_seen : 1;
+    bool          is_partial : 1; /* ep[0]'s only: the connection's flag, in spare bits */
 } tl_zeek_ep;
 
+/* 272 bytes.  The history's length is strlen(history): it is always
+ * NUL-terminated, and at most TL_ZEEK_HISTORY_MAX - 1 letters long. */
 typedef struct tl_zeek {
     tl_zeek_ep ep[2];              /* [0] client (Zeek's orig), [1] server (resp) */
-    uint32_t   hist_seen;          /* Zeek's per-(class, direction) history bits */
-    uint8_t    hist_len;
-    uint8_t    first_packet_seen;  /* bit 0 client, bit 1 server */
-    bool       is_partial;
     char       history[TL_ZEEK_HISTORY_MAX];
 } tl_zeek;
 
