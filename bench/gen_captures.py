@@ -2,7 +2,7 @@
 """Deterministic benchmark captures for tcplife (stdlib only, no network).
 
 Usage:
-  /usr/bin/python3 bench/gen_captures.py OUTDIR [--packets N] [--kinds mix,scan,long]
+  /usr/bin/python3 bench/gen_captures.py OUTDIR [--packets N] [--kinds mix,scan,long,rst]
 
 Writes, for each kind, OUTDIR/<kind>-<N>.v<VERSION>.pcap holding exactly N
 packets (Ethernet, IPv4, TCP with correct IP and TCP checksums) and beside it
@@ -19,6 +19,9 @@ exists (the name carries the generator's version):
         (source address, source port) to a distinct target port.
   long  one connection of N packets: handshake, then an interactive TLS
         session (small records both ways, pure ACKs), then a four-way close.
+  rst   an RST flood: N one-packet streams, each a bare RST (flags RST only,
+        no ACK, no SYN before it) from a distinct (source address, source
+        port) to a distinct target port, like the SYN scan.
 
 The same arguments always give the same bytes (a seeded PRNG, fixed epoch).
 """
@@ -298,6 +301,23 @@ def write_scan(path, n, seed=2):
     return {'packets': w.count, 'streams': n}
 
 
+def write_rst(path, n, seed=4):
+    rng = random.Random(seed)
+    w = Writer(path)
+    target = bytes((192, 0, 2, 201))
+    t = EPOCH_US
+    for i in range(n):
+        g = i // 50000                     # a new source address every 50000 ports
+        src = bytes((198, 20 + (g >> 16) % 2, (g >> 8) & 0xff, 1 + g % 250))
+        sport = 10000 + i % 50000
+        dport = 1 + (i * 2654435761) % 65535
+        t += rng.randint(5, 20)
+        w.packet(t, src, target, sport, dport, rng.randrange(MOD32), 0, RST, b'',
+                 b'', window=0, ip_id=rng.randrange(1 << 16))
+    w.close()
+    return {'packets': w.count, 'streams': n}
+
+
 # ---- one long connection (capture "long") ----------------------------------
 
 def write_long(path, n, seed=3):
@@ -335,7 +355,7 @@ def write_long(path, n, seed=3):
     return {'packets': w.count, 'streams': 1}
 
 
-KINDS = {'mix': write_mix, 'scan': write_scan, 'long': write_long}
+KINDS = {'mix': write_mix, 'scan': write_scan, 'long': write_long, 'rst': write_rst}
 
 
 def capture_path(outdir, kind, n):
