@@ -104,7 +104,7 @@ static enum tl_reset_kind reset_kind(const tl_stream *s, const tl_side *peer)
 /* Whether a stream has had an accepted RST. */
 static bool reset_accepted(const tl_stream *s)
 {
-    return s->resets > s->resets_rejected;
+    return tl_stream_resets(s) > s->resets_rejected;
 }
 
 /* The receiver is in SYN-SENT: it sent a SYN, and the peer neither a SYN nor
@@ -213,7 +213,7 @@ static tl_result classify(const tl_stream *s, enum tl_role who, const tl_segment
     if (f & TL_RST) {                                           /* rule 1 */
         enum tl_reset_why why = reset_why(s, me, peer, seg);
         r.phase = TL_PHASE_RESET;
-        r.ordinal = s->resets + 1;
+        r.ordinal = tl_stream_resets(s) + 1;
         if (why == TL_RW_ACCEPTED)
             r.flags |= (uint8_t)(reset_kind(s, peer) << TL_R_RESET_KIND_SHIFT);
         else
@@ -243,7 +243,7 @@ static tl_result classify(const tl_stream *s, enum tl_role who, const tl_segment
         r.phase = TL_PHASE_TEARDOWN;
     } else {                                                    /* rule 7 */
         r.phase = TL_PHASE_TRANSFER;
-        r.ordinal = s->transfers + 1;
+        r.ordinal = tl_stream_transfers(s) + 1;
         if (is_challenge_ack(s, who, me, peer, seg))
             r.flags |= TL_R_CHALLENGE_ACK;
     }
@@ -270,7 +270,6 @@ static void note_teardown_step(tl_stream *s, int step, const tl_segment *seg)
 /* A RST the receiver would not act on changes nothing but the counts. */
 static void advance_reset(tl_stream *s, enum tl_role who, const tl_segment *seg, tl_result r)
 {
-    /* s->resets, an alias of phase_packets[TL_PHASE_RESET], was counted by advance(). */
     if (tl_result_reset_why(r) != TL_RW_ACCEPTED) {
         s->resets_rejected++;
         if (tl_result_reset_why(r) == TL_RW_CHALLENGED) {
@@ -279,7 +278,7 @@ static void advance_reset(tl_stream *s, enum tl_role who, const tl_segment *seg,
         }
         return;
     }
-    if (s->resets - s->resets_rejected == 1) {
+    if (tl_stream_resets(s) - s->resets_rejected == 1) {
         s->reset_kind = (uint8_t)tl_result_reset_kind(r);
         s->reset_sender = (uint8_t)who;
         s->reset_frame = seg->frame;
@@ -426,7 +425,7 @@ static void advance(tl_stream *s, enum tl_role who, const tl_segment *seg, tl_re
 
     me->packets++;
     me->bytes += seg->len;
-    s->phase_packets[r.phase]++;    /* with s->transfers and s->resets, its aliases */
+    s->phase_packets[r.phase]++;
     s->last_frame = seg->frame;
     s->last_time_ns = seg->time_ns;
 
@@ -549,7 +548,7 @@ static tl_detail detail_of(const tl_stream *s, enum tl_role who, const tl_segmen
               (s->data_frame[tl_side_of(peer_of(who))] ? TL_D_PEER_DATA : 0) |
               (peer->acked_fin ? TL_D_OWN_FIN_ACKED : 0);
     d.prior_phase = (uint8_t)(s->td_seen ? TL_PHASE_TEARDOWN
-                              : s->transfers ? TL_PHASE_TRANSFER
+                              : tl_stream_transfers(s) ? TL_PHASE_TRANSFER
                               : s->hs_seen ? TL_PHASE_HANDSHAKE : TL_PHASE_NONE);
     /* Name the frames only when this ACK covers all the peer sent. */
     if (d.ack_kind == TL_ACKK_NEW && peer->una_frame && covers_payload(peer, seg->ack)) {
@@ -758,11 +757,11 @@ void tl_stream_summarize(const tl_stream *s, tl_summary *out)
     summarize_handshake(s, out);
     summarize_options(s, out);
     summarize_teardown(s, out);
-    out->has_reset = s->resets != 0;
+    out->has_reset = tl_stream_resets(s) != 0;
     out->reset_kind = maybe_u32(reset_accepted(s), s->reset_kind);
     out->reset_sender = maybe_u32(reset_accepted(s), s->reset_sender);
     out->reset_frame = maybe_u32(reset_accepted(s), s->reset_frame);
-    out->resets = s->resets;
+    out->resets = tl_stream_resets(s);
     out->resets_ignored = s->resets_rejected;
     for (int p = TL_PHASE_HANDSHAKE; p <= TL_PHASE_RESET; p++)
         out->phase_packets[p - 1] = s->phase_packets[p];

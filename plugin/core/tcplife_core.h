@@ -231,15 +231,7 @@ typedef struct tl_stream {
     uint32_t td_frame[4];      /* first frame of teardown steps 1-4 */
     uint32_t reset_frame;      /* the stream's first accepted RST */
     uint32_t data_frame[2];    /* by side: its first frame with payload (not a RST), 0: none yet */
-    union {                    /* transfers and resets are phase_packets' counts, by name */
-        uint32_t phase_packets[5]; /* indexed by enum tl_phase */
-        struct {
-            uint32_t phase_none_unused_, phase_handshake_unused_;
-            uint32_t transfers;        /* == phase_packets[TL_PHASE_TRANSFER] */
-            uint32_t phase_teardown_unused_;
-            uint32_t resets;           /* == phase_packets[TL_PHASE_RESET]: every RST */
-        };
-    };
+    uint32_t phase_packets[5]; /* indexed by enum tl_phase: transfers, and every RST */
     uint32_t resets_rejected;  /* RSTs the receiver would ignore or challenge (tl_result_reset_why) */
     uint8_t  hs_seen;          /* bit n-1: handshake step n seen */
     uint8_t  td_seen;          /* bit n-1: teardown step n seen */
@@ -257,8 +249,16 @@ typedef struct tl_stream {
     tl_zeek  zeek;             /* Zeek's conn_state / history bookkeeping */
 } tl_stream;
 
-_Static_assert(TL_PHASE_TRANSFER == 2 && TL_PHASE_RESET == 4,
-               "tl_stream's transfers and resets alias phase_packets[]");
+/* The stream's transfer and reset counts are its per-phase packet counts. */
+static inline uint32_t tl_stream_transfers(const tl_stream *s)
+{
+    return s->phase_packets[TL_PHASE_TRANSFER];
+}
+
+static inline uint32_t tl_stream_resets(const tl_stream *s)
+{
+    return s->phase_packets[TL_PHASE_RESET];
+}
 
 /* ---- the stream summary ------------------------------------------------
  * Every per-stream fact that the tree, the reports and the outputs show,

@@ -179,7 +179,7 @@ static void check_rules(const tl_stream *before, const tl_segment *seg, tl_resul
                   any_fin ? "" : "out");
         } else {
             CHECK(kind == TL_RK_NONE, "reset kind %d on a RST not accepted", kind);
-            CHECK(before->resets == before->resets_rejected, "RST judged after an accepted one");
+            CHECK(tl_stream_resets(before) == before->resets_rejected, "RST judged after an accepted one");
         }
     } else {
         CHECK(kind == TL_RK_NONE && verdict == TL_RV_NONE, "reset kind %d / verdict %d on a non-RST",
@@ -253,17 +253,17 @@ static void check_stream(const slot *sl, const tl_stream *before, tl_result r, b
     CHECK(s->phase_packets[TL_PHASE_NONE] == 0, "packets without phase");
     CHECK(phases == sl->fed && s->side[0].packets + s->side[1].packets == sl->fed,
           "packet counts do not add up");
-    CHECK(s->transfers == sl->transfers && s->phase_packets[TL_PHASE_TRANSFER] == sl->transfers,
+    CHECK(tl_stream_transfers(s) == sl->transfers,
           "transfer count");
-    CHECK(s->resets == sl->resets && s->phase_packets[TL_PHASE_RESET] == sl->resets, "reset count");
+    CHECK(tl_stream_resets(s) == sl->resets, "reset count");
     for (int i = 0; i < 2; i++)
         CHECK(s->side[i].bytes == sl->bytes[i] && s->side[i].packets == sl->packets[i],
               "per-side totals");
-    CHECK(s->resets_rejected <= s->resets, "more RSTs rejected than seen");
-    CHECK((s->reset_kind != 0) == (s->resets != s->resets_rejected),
+    CHECK(s->resets_rejected <= tl_stream_resets(s), "more RSTs rejected than seen");
+    CHECK((s->reset_kind != 0) == (tl_stream_resets(s) != s->resets_rejected),
           "stream reset kind without an accepted RST");
     CHECK(s->reset_kind <= TL_RK_AFTER_CLOSE, "stream reset kind %u", s->reset_kind);
-    CHECK(s->resets == s->resets_rejected || s->reset_sender == TL_ROLE_CLIENT || s->reset_sender == TL_ROLE_SERVER,
+    CHECK(tl_stream_resets(s) == s->resets_rejected || s->reset_sender == TL_ROLE_CLIENT || s->reset_sender == TL_ROLE_SERVER,
           "reset sender %u", s->reset_sender);
 
     /* Summaries. */
@@ -277,7 +277,7 @@ static void check_stream(const slot *sl, const tl_stream *before, tl_result r, b
     CHECK((tk == TL_TD_NONE) == !any_fin && (ti == TL_TDI_NONE) == !any_fin,
           "teardown kind %d / initiator %d vs FINs", tk, ti);
     if (tl_stream_complete(s))
-        CHECK(s->resets == s->resets_rejected && s->hs_seen == 0x7 && s->td_seen == 0xF,
+        CHECK(tl_stream_resets(s) == s->resets_rejected && s->hs_seen == 0x7 && s->td_seen == 0xF,
               "complete but not whole");
 
     /* Zeek. */
@@ -300,11 +300,11 @@ static void check_result(const slot *sl, const tl_stream *before, const tl_segme
     CHECK((r.flags & TL_R_CALLER) == 0, "the caller's result flag 0x%x set", r.flags);
     check_steps(r);
     if (r.phase == TL_PHASE_TRANSFER)
-        CHECK(r.ordinal == before->transfers + 1, "transfer ordinal %u after %u", r.ordinal,
-              before->transfers);
+        CHECK(r.ordinal == tl_stream_transfers(before) + 1, "transfer ordinal %u after %u", r.ordinal,
+              tl_stream_transfers(before));
     else if (r.phase == TL_PHASE_RESET)
-        CHECK(r.ordinal == before->resets + 1, "reset ordinal %u after %u", r.ordinal,
-              before->resets);
+        CHECK(r.ordinal == tl_stream_resets(before) + 1, "reset ordinal %u after %u", r.ordinal,
+              tl_stream_resets(before));
     else
         CHECK(r.ordinal == 0, "ordinal %u in phase %u", r.ordinal, r.phase);
     check_rules(before, seg, r);

@@ -112,7 +112,7 @@ static void test_rule1_after_close_and_ordinals(void)
     trace_feed(&t, 'c', "F.", 1001, 5001, 0);
     expect(trace_feed(&t, 's', "R.", 5001, 1002, 0), R, V, "Reset (after close)");
     expect(trace_feed(&t, 's', "R", 5001, 0, 0), R, V, "Reset #2 (after close)");
-    g_assert_cmpint(t.s.resets, ==, 2);
+    g_assert_cmpint(tl_stream_resets(&t.s), ==, 2);
     /* One FIN, then a RST before the second FIN. */
     g_assert_cmpint(tl_stream_teardown_kind(&t.s), ==, TL_TD_RESET);
     g_assert_cmpint(t.s.reset_kind, ==, TL_RK_AFTER_CLOSE);
@@ -391,7 +391,7 @@ static void test_verdict_syn_sent(void)
     /* The handshake goes on: the client never left SYN-SENT. */
     expect(trace_feed(&t, 's', "S.", 5000, 1001, 0), H, V, "Handshake 2/3 (SYN-ACK)");
     expect(trace_feed(&t, 'c', ".", 1001, 5001, 0), H, C, "Handshake 3/3 (ACK)");
-    g_assert_cmpuint(t.s.resets, ==, 3);
+    g_assert_cmpuint(tl_stream_resets(&t.s), ==, 3);
     g_assert_cmpuint(t.s.resets_rejected, ==, 3);
     g_assert_cmpint(t.s.reset_kind, ==, TL_RK_NONE);
     g_assert_cmpint(tl_stream_handshake_kind(&t.s), ==, TL_HS_THREE_WAY);
@@ -463,7 +463,7 @@ static void test_verdict_synchronized(void)
     expect(trace_feed(&t, 's', "P.", 5001, 1001, 5), X, V, "Transfer #3");
     expect(trace_feed(&t, 'c', ".", 1001, 5006, 0), X, C, "Transfer #4");
     /* Nothing changed: the connection is open, no reset facts. */
-    g_assert_cmpuint(t.s.resets, ==, 4);
+    g_assert_cmpuint(tl_stream_resets(&t.s), ==, 4);
     g_assert_cmpuint(t.s.resets_rejected, ==, 4);
     g_assert_cmpint(t.s.reset_kind, ==, TL_RK_NONE);
     g_assert_cmpuint(t.s.reset_frame, ==, 0);

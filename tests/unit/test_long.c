@@ -119,8 +119,8 @@ static void test_long_stream(void)
     g_assert_cmpuint(sum.phase_packets[1], ==, 2 * ROUNDS);
     g_assert_cmpuint(sum.phase_packets[2], ==, 3);
     g_assert_cmpuint(sum.phase_packets[3], ==, 0);
-    g_assert_cmpuint(f.s.transfers, ==, 2 * ROUNDS);
-    g_assert_cmpuint(f.s.resets, ==, 0);
+    g_assert_cmpuint(tl_stream_transfers(&f.s), ==, 2 * ROUNDS);
+    g_assert_cmpuint(tl_stream_resets(&f.s), ==, 0);
 
     /* Durations, to the ns.  duration: T0 to the last ACK, which is
      * 10 s + (2 * ROUNDS + 2) * DT after T0. */
