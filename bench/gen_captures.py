@@ -282,40 +282,31 @@ def write_mix(path, n, seed=1):
     return {'packets': w.count, 'streams': len(conns)}
 
 
-# ---- SYN scan (capture "scan") ---------------------------------------------
+# ---- floods: SYN scan ("scan"), bare RSTs ("rst") -------------------------
 
-def write_scan(path, n, seed=2):
+def write_flood(path, n, seed, target, net, flags, opts, window):
+    """n one-packet streams towards target, each from its own port."""
     rng = random.Random(seed)
     w = Writer(path)
-    target = bytes((192, 0, 2, 200))
     t = EPOCH_US
     for i in range(n):
         g = i // 50000                     # a new source address every 50000 ports
-        src = bytes((198, 18 + (g >> 16) % 2, (g >> 8) & 0xff, 1 + g % 250))
+        src = bytes((198, net + (g >> 16) % 2, (g >> 8) & 0xff, 1 + g % 250))
         sport = 10000 + i % 50000
         dport = 1 + (i * 2654435761) % 65535
         t += rng.randint(5, 20)
-        w.packet(t, src, target, sport, dport, rng.randrange(MOD32), 0, SYN, b'',
-                 SCAN_SYN_OPTS, window=1024, ip_id=rng.randrange(1 << 16))
+        w.packet(t, src, target, sport, dport, rng.randrange(MOD32), 0, flags, b'',
+                 opts, window=window, ip_id=rng.randrange(1 << 16))
     w.close()
     return {'packets': w.count, 'streams': n}
+
+
+def write_scan(path, n, seed=2):
+    return write_flood(path, n, seed, bytes((192, 0, 2, 200)), 18, SYN, SCAN_SYN_OPTS, 1024)
 
 
 def write_rst(path, n, seed=4):
-    rng = random.Random(seed)
-    w = Writer(path)
-    target = bytes((192, 0, 2, 201))
-    t = EPOCH_US
-    for i in range(n):
-        g = i // 50000                     # a new source address every 50000 ports
-        src = bytes((198, 20 + (g >> 16) % 2, (g >> 8) & 0xff, 1 + g % 250))
-        sport = 10000 + i % 50000
-        dport = 1 + (i * 2654435761) % 65535
-        t += rng.randint(5, 20)
-        w.packet(t, src, target, sport, dport, rng.randrange(MOD32), 0, RST, b'',
-                 b'', window=0, ip_id=rng.randrange(1 << 16))
-    w.close()
-    return {'packets': w.count, 'streams': n}
+    return write_flood(path, n, seed, bytes((192, 0, 2, 201)), 20, RST, b'', 0)
 
 
 # ---- one long connection (capture "long") ----------------------------------
