@@ -2,7 +2,7 @@
  * sequence-number wraps, more than 2^32 bytes and 65,535 packets each way.
  *
  * tl_stream is packed (docs/LIFECYCLE.md "Per-stream memory"): times kept
- * as differences, counters aliased, Zeek's letter counters in 30 bits.  This
+ * as differences, counts derived, Zeek's letter counters in 30 bits.  This
  * test feeds the core a stream no capture in the corpus has and checks every
  * total of tl_stream_summarize() against values worked out by hand below,
  * so that a narrower field anywhere (a 32-bit byte count, a 16-bit packet
