@@ -15,6 +15,8 @@ int main(void)
     printf("tl_side\t%zu\n", sizeof(tl_side));
     printf("tl_options\t%zu\n", sizeof(tl_options));
     printf("tcplife_stream\t%zu\n", sizeof(tcplife_stream));
+    printf("tcplife_brief_stream\t%zu\n", sizeof(tcplife_brief_stream));
+    printf("tl_segment\t%zu\n", sizeof(tl_segment));
     printf("tcplife_record\t%zu\n", sizeof(tcplife_record));
     printf("tl_result\t%zu\n", sizeof(tl_result));
     return 0;

@@ -36,19 +36,7 @@ enum tl_lang tcplife_language(void)
     return (enum tl_lang)pref_language;
 }
 
-/* A new stream's first segment comes from its first sender by definition;
- * later ones are compared with the endpoints, which are ordered by role by
- * then (tcplife_stream_set_roles). */
-static bool from_first_sender(const tcplife_stream *st, const tcplife_layer_facts *l)
-{
-    enum tl_role first = (enum tl_role)st->core.first_sender;
-    if (first == TL_ROLE_NONE)
-        return true;
-    return tcplife_stream_sent_by(st, tl_side_of(first), l);
-}
-
-static tl_segment segment_of(const tcplife_layer_facts *l, const tcplife_stream *st,
-                             const packet_info *pinfo)
+static tl_segment segment_of(const tcplife_layer_facts *l, const packet_info *pinfo)
 {
     tl_segment seg = {
         .time_ns = tcplife_time_ns(&pinfo->abs_ts),
@@ -60,7 +48,6 @@ static tl_segment segment_of(const tcplife_layer_facts *l, const tcplife_stream 
         .srcport = l->srcport,
         .dstport = l->dstport,
         .window = l->window,
-        .from_first_sender = from_first_sender(st, l),
         .bad_checksum = l->checksum_status == PROTO_CHECKSUM_E_BAD,
         .opts = l->opts,
     };
@@ -68,9 +55,12 @@ static tl_segment segment_of(const tcplife_layer_facts *l, const tcplife_stream 
 }
 
 /* First pass: classify each usable TCP layer and store its record.  The
- * usable layers' facts are compacted into facts[0..n-1], in record order. */
+ * usable layers' facts are compacted into facts[0..n-1], in record order;
+ * views[k] is layer k's stream after the frame (a brief one rebuilt into
+ * bufs[]), so a stream that two layers share shows both. */
 static int analyse_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
-                         tcplife_layer_facts *facts)
+                         tcplife_layer_facts *facts, tcplife_stream *bufs,
+                         const tcplife_stream **views)
 {
     int n = tcplife_input_gather(pinfo, tree, facts);
     /* Zeek's gap model needs to know whether the payload was captured:
@@ -80,16 +70,16 @@ static int analyse_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
 
     for (int i = 0; i < n; i++) {
         const tcplife_layer_facts *l = &facts[i];
-        tcplife_stream *st = l->usable ? tcplife_stream_get_or_create(l->stream, l) : NULL;
-        if (!st)
+        if (!l->usable)
             continue;
-        bool new_stream = st->core.first_sender == TL_ROLE_NONE;
-        tl_segment seg = segment_of(l, st, pinfo);
+        tl_segment seg = segment_of(l, pinfo);
         seg.payload_cut = cut;
-        tcplife_record rec = { .stream = st->index };
-        rec.result = tl_stream_update_detail(&st->core, &seg, &rec.detail);
-        if (new_stream)
-            tcplife_stream_set_roles(st);
+        tcplife_record rec = { .stream = l->stream };
+        rec.result = tcplife_stream_classify(l->stream, l, &seg, &rec.detail, &bufs[key],
+                                             &views[key]);
+        for (int k = 0; k < key; k++)
+            if (views[k]->ep.index == l->stream)
+                views[k] = views[key];
         tcplife_records_put(pinfo, proto_tcplife, key, &rec);
         facts[key++] = *l;
     }
@@ -129,14 +119,17 @@ static int dissect_tcplife(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
     tcplife_record recs[TCPLIFE_MAX_LAYERS];
     tcplife_packet pkts[TCPLIFE_MAX_LAYERS];
     tcplife_tap_info taps[TCPLIFE_MAX_LAYERS];
+    tcplife_stream bufs[TCPLIFE_MAX_LAYERS];    /* brief streams, rebuilt */
+    const tcplife_stream *views[TCPLIFE_MAX_LAYERS];
     bool first_pass = !PINFO_FD_VISITED(pinfo);
 
     if (first_pass)
-        analyse_frame(tvb, pinfo, tree, facts);
+        analyse_frame(tvb, pinfo, tree, facts, bufs, views);
     int n = tcplife_records_get(pinfo, proto_tcplife, recs);
     for (int i = 0; i < n; i++) {
-        /* Never NULL: a record's stream was created before it, in the same scope. */
-        pkts[i].stream = tcplife_stream_at(recs[i].stream);
+        /* Never NULL: a record's stream was created before it, in the same
+         * scope.  The first pass has the views already: no replay. */
+        pkts[i].stream = first_pass ? views[i] : tcplife_stream_view(recs[i].stream, &bufs[i]);
         pkts[i].result = recs[i].result;
         pkts[i].detail = recs[i].detail;
     }

@@ -34,7 +34,7 @@ enum value_kind {
     V_U8, V_U32, V_U64, V_BOOL, V_NS,            /* always present */
     V_MAYBE_U32, V_MAYBE_BOOL, V_MAYBE_NS,       /* present when .set */
     V_NAME,         /* a uint8_t member shown by its name from .names */
-    V_STRING,       /* a const char * member */
+    V_STRING,       /* a char array member, NUL-terminated */
     V_INDEX,        /* the stream's tcp.stream: the epan layer's, not the core's */
     V_ENDPOINT,     /* .offset is the tl_side_index; formatted only when referenced */
     V_STORY,        /* the stream's story (tl_explain_story); formatted only when read */
@@ -425,10 +425,10 @@ static bool row_value_of(const field_row *f, const tcplife_stream *st, const tl_
     case V_U8:     return put_uint(v, *(const uint8_t *)m);
     case V_U32:    return put_uint(v, *(const uint32_t *)m);
     case V_U64:    return put_uint(v, *(const uint64_t *)m);
-    case V_INDEX:  return put_uint(v, st->index);
+    case V_INDEX:  return put_uint(v, st->ep.index);
     case V_BOOL:   return put_bool(v, *(const bool *)m);
     case V_NS:     return put_ns(v, *(const int64_t *)m);
-    case V_STRING: return put_string(v, *(const char *const *)m);
+    case V_STRING: return put_string(v, (const char *)m);
     case V_NAME:   return put_string(v, tl_name(f->names, f->nnames, *(const uint8_t *)m));
     case V_ENDPOINT:
         v->kind = RV_ENDPOINT;
@@ -627,7 +627,7 @@ static tcplife_cell cell_time(tl_maybe_ns t)
     static tcplife_cell name(wmem_allocator_t *pool _U_, const tcplife_stream *st _U_, \
                              const tl_summary *sum _U_)
 
-CELL_FN(cell_index) { return cell_uint(st->index); }
+CELL_FN(cell_index) { return cell_uint(st->ep.index); }
 CELL_FN(cell_client) { return cell_string(tcplife_endpoint_str(pool, st, TL_SIDE_CLIENT)); }
 CELL_FN(cell_server) { return cell_string(tcplife_endpoint_str(pool, st, TL_SIDE_SERVER)); }
 CELL_FN(cell_conn_state) { return cell_string(TL_NAME(tl_conn_state_names, sum->conn_state)); }

@@ -33,8 +33,8 @@ const char *column_text(wmem_allocator_t *pool, const tcplife_column *col,
     case TCPLIFE_CELL_TIME:
         return wmem_strdup_printf(pool, "%s%s", format_us(pool, c.ns, col->unit_us, col->decimals),
                                   col->unit);
-    case TCPLIFE_CELL_STRING:
-        return c.string;
+    case TCPLIFE_CELL_STRING:   /* the table outlives the stream and summary read */
+        return wmem_strdup(pool, c.string);
     default:
         return "-";
     }

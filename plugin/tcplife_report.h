@@ -60,9 +60,9 @@ void tcplife_report_table_register(void);
 /* -z tcplife,conn[,FILTER] and -z tcplife,json[,FILTER] (tcplife_report_conn.c,
  * tcplife_report_json.c): one line per stream for other programs.
  *   stream_list_start(opt, cli, draw)  starts "-z cli[,FILTER]": at the end, draw gets
- *                                the streams with a packet passing FILTER, by tcp.stream. */
-typedef void (*stream_list_draw)(wmem_allocator_t *pool, const tcplife_stream *const *streams,
-                                 unsigned n);
+ *                                the tcp.stream values with a packet passing FILTER, in
+ *                                order, and reads each (tcplife_stream_view). */
+typedef void (*stream_list_draw)(wmem_allocator_t *pool, const uint32_t *streams, unsigned n);
 bool stream_list_start(const char *opt, const char *cli, stream_list_draw draw);
 void tcplife_report_conn_register(void);
 void tcplife_report_json_register(void);

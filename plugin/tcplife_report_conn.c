@@ -34,7 +34,7 @@ static tap_packet_status stream_list_packet(void *tapdata, packet_info *pinfo _U
 {
     stream_list *rep = (stream_list *)tapdata;
     const tcplife_tap_info *info = (const tcplife_tap_info *)data;
-    void *key = GSIZE_TO_POINTER((gsize)info->pkt->stream->index + 1);
+    void *key = GSIZE_TO_POINTER((gsize)info->pkt->stream->ep.index + 1);
 
     if (wmem_map_contains(rep->matched, key))
         return TAP_PACKET_DONT_REDRAW;
@@ -49,14 +49,12 @@ static void stream_list_draw_all(void *tapdata)
     stream_list *rep = (stream_list *)tapdata;
     wmem_allocator_t *pool = wmem_allocator_new(WMEM_ALLOCATOR_SIMPLE);
     uint32_t limit = tcplife_stream_index_limit();
-    const tcplife_stream **streams = wmem_alloc_array(pool, const tcplife_stream *, limit + 1);
+    uint32_t *streams = wmem_alloc_array(pool, uint32_t, limit + 1);
     unsigned n = 0;
 
-    for (uint32_t i = 0; i < limit; i++) {
-        const tcplife_stream *st = tcplife_stream_at(i);
-        if (st != NULL && wmem_map_contains(rep->matched, GSIZE_TO_POINTER((gsize)i + 1)))
-            streams[n++] = st;
-    }
+    for (uint32_t i = 0; i < limit; i++)
+        if (tcplife_stream_exists(i) && wmem_map_contains(rep->matched, GSIZE_TO_POINTER((gsize)i + 1)))
+            streams[n++] = i;
     rep->draw(pool, streams, n);
     wmem_destroy_allocator(pool);
 }
@@ -112,10 +110,10 @@ static const char *conn_uid(wmem_allocator_t *pool, const tcplife_stream *st)
     uint64_t h = UINT64_C(0xcbf29ce484222325);
     char *uid = (char *)wmem_alloc(pool, 13);
 
-    h = fnv1a_be(h, st->addr_len, 1);
+    h = fnv1a_be(h, st->ep.addr_len, 1);
     for (int side = TL_SIDE_CLIENT; side <= TL_SIDE_SERVER; side++) {
-        h = fnv1a(h, tcplife_stream_addr(st, (enum tl_side_index)side), st->addr_len);
-        h = fnv1a_be(h, st->port[side], 2);
+        h = fnv1a(h, tcplife_stream_addr(st, (enum tl_side_index)side), st->ep.addr_len);
+        h = fnv1a_be(h, st->ep.port[side], 2);
     }
     h = fnv1a_be(h, (uint64_t)st->core.first_time_ns, 8);
     uid[0] = 'T';
@@ -131,9 +129,9 @@ static const char *conn_addr(wmem_allocator_t *pool, const tcplife_stream *st, e
     char buf[WS_INET6_ADDRSTRLEN];
     address a;
 
-    if (st->addr_len == 0)
+    if (st->ep.addr_len == 0)
         return CONN_UNSET;
-    set_address(&a, st->addr_len == 4 ? AT_IPv4 : AT_IPv6, st->addr_len, tcplife_stream_addr(st, side));
+    set_address(&a, st->ep.addr_len == 4 ? AT_IPv4 : AT_IPv6, st->ep.addr_len, tcplife_stream_addr(st, side));
     address_to_str_buf(&a, buf, (int)sizeof buf);
     return wmem_strdup(pool, buf);
 }
@@ -156,12 +154,12 @@ static const char *conn_count(wmem_allocator_t *pool, uint64_t v)
 CONN_CELL(cell_ts) { return conn_seconds(pool, st->core.first_time_ns); }
 CONN_CELL(cell_uid) { return conn_uid(pool, st); }
 CONN_CELL(cell_orig_h) { return conn_addr(pool, st, TL_SIDE_CLIENT); }
-CONN_CELL(cell_orig_p) { return conn_count(pool, st->port[TL_SIDE_CLIENT]); }
+CONN_CELL(cell_orig_p) { return conn_count(pool, st->ep.port[TL_SIDE_CLIENT]); }
 CONN_CELL(cell_resp_h) { return conn_addr(pool, st, TL_SIDE_SERVER); }
-CONN_CELL(cell_resp_p) { return conn_count(pool, st->port[TL_SIDE_SERVER]); }
+CONN_CELL(cell_resp_p) { return conn_count(pool, st->ep.port[TL_SIDE_SERVER]); }
 CONN_CELL(cell_proto) { return "tcp"; }
 CONN_CELL(cell_conn_state) { return TL_NAME(tl_conn_state_names, sum->conn_state); }
-CONN_CELL(cell_history) { return sum->history && sum->history[0] ? sum->history : CONN_UNSET; }
+CONN_CELL(cell_history) { return sum->history[0] ? sum->history : CONN_UNSET; }
 CONN_CELL(cell_orig_pkts) { return conn_count(pool, sum->side[TL_SIDE_CLIENT].packets); }
 CONN_CELL(cell_resp_pkts) { return conn_count(pool, sum->side[TL_SIDE_SERVER].packets); }
 CONN_CELL(cell_ip_proto) { return "6"; }
@@ -233,7 +231,8 @@ static void capture_span(int64_t *first, int64_t *last)
     bool any = false;
     *first = *last = 0;
     for (uint32_t i = 0; i < tcplife_stream_index_limit(); i++) {
-        const tcplife_stream *st = tcplife_stream_at(i);
+        tcplife_stream buf;
+        const tcplife_stream *st = tcplife_stream_view(i, &buf);
         if (st == NULL)
             continue;
         if (!any || st->core.first_time_ns < *first)
@@ -264,7 +263,7 @@ static void print_conn_row(wmem_allocator_t *pool, const tcplife_stream *st)
     printf("\n");
 }
 
-static void conn_draw(wmem_allocator_t *pool, const tcplife_stream *const *streams, unsigned n)
+static void conn_draw(wmem_allocator_t *pool, const uint32_t *streams, unsigned n)
 {
     int64_t first, last;
 
@@ -274,8 +273,10 @@ static void conn_draw(wmem_allocator_t *pool, const tcplife_stream *const *strea
     print_log_time("open", first);
     print_header_list(false);
     print_header_list(true);
-    for (unsigned i = 0; i < n; i++)
-        print_conn_row(pool, streams[i]);
+    for (unsigned i = 0; i < n; i++) {
+        tcplife_stream buf;
+        print_conn_row(pool, tcplife_stream_view(streams[i], &buf));
+    }
     print_log_time("close", last);
 }
 

@@ -165,7 +165,7 @@ static tap_packet_status explain_packet(void *tapdata, packet_info *pinfo,
 {
     explain_report *rep = (explain_report *)tapdata;
     const tcplife_tap_info *info = (const tcplife_tap_info *)data;
-    uint32_t index = info->pkt->stream->index;
+    uint32_t index = info->pkt->stream->ep.index;
 
     if (!report_streams_wants(&rep->wanted, index))
         return TAP_PACKET_DONT_REDRAW;
@@ -218,7 +218,7 @@ static void print_folded(const explain_report *rep, const tcplife_stream *st, un
     tl_vars_u32(&v, TL_V_COUNT, to - from - 2 * EXPLAIN_KEEP);
     tl_vars_u32(&v, TL_V_LINE, from + EXPLAIN_KEEP + 1);
     tl_vars_u32(&v, TL_V_LAST_LINE, to - EXPLAIN_KEEP);
-    tl_vars_u32(&v, TL_V_STREAM, st->index);
+    tl_vars_u32(&v, TL_V_STREAM, st->ep.index);
     printf("  %s\n", tl_expand(rep->lang, TL_R_FOLDED, &v, buf, sizeof buf));
 }
 
@@ -304,7 +304,7 @@ static void print_stream(const explain_report *rep, const tcplife_stream *st, wm
 
     memset(&v, 0, sizeof v);
     tl_stream_summarize(&st->core, &sum);
-    tl_vars_u32(&v, TL_V_STREAM, st->index);
+    tl_vars_u32(&v, TL_V_STREAM, st->ep.index);
     v.v[TL_V_CLIENT] = tcplife_endpoint_format(st, TL_SIDE_CLIENT, client);
     v.v[TL_V_SERVER] = tcplife_endpoint_format(st, TL_SIDE_SERVER, server);
     printf("\n%s\n", tl_expand(rep->lang, TL_R_STREAM, &v, buf, sizeof buf));
@@ -323,7 +323,8 @@ static wmem_array_t *stream_packets(const explain_report *rep, uint32_t index)
 
 static void print_one(const explain_report *rep, uint32_t index)
 {
-    const tcplife_stream *st = tcplife_stream_at(index);
+    tcplife_stream sbuf;
+    const tcplife_stream *st = tcplife_stream_view(index, &sbuf);
     wmem_array_t *pkts = stream_packets(rep, index);
     char buf[TL_EXPLAIN_MAX];
     tl_vars v;

@@ -100,14 +100,16 @@ static const tcplife_field_visitor json_visitor = {
     .string_value = json_text,
 };
 
-static void json_draw(wmem_allocator_t *pool _U_, const tcplife_stream *const *streams, unsigned n)
+static void json_draw(wmem_allocator_t *pool _U_, const uint32_t *streams, unsigned n)
 {
     for (unsigned i = 0; i < n; i++) {
+        tcplife_stream buf;
+        const tcplife_stream *st = tcplife_stream_view(streams[i], &buf);
         tl_summary sum;
         json_object o = { false };
-        tl_stream_summarize(&streams[i]->core, &sum);
+        tl_stream_summarize(&st->core, &sum);
         putchar('{');
-        tcplife_fields_visit(streams[i], &sum, &json_visitor, &o);
+        tcplife_fields_visit(st, &sum, &json_visitor, &o);
         fputs("}\n", stdout);
     }
 }

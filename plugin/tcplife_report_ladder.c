@@ -40,7 +40,7 @@ static tap_packet_status ladder_packet(void *tapdata, packet_info *pinfo,
 {
     ladder_report *rep = (ladder_report *)tapdata;
     const tcplife_tap_info *info = (const tcplife_tap_info *)data;
-    uint32_t index = info->pkt->stream->index;
+    uint32_t index = info->pkt->stream->ep.index;
 
     if (!report_streams_wants(&rep->wanted, index))
         return TAP_PACKET_DONT_REDRAW;
@@ -277,7 +277,7 @@ static void ladder_print_stream(const ladder_report *rep, const tcplife_stream *
     ladder_table lt = { tt_new(pool, facts ? "rrllrrrl" : "rrll"), &isn, facts };
 
     tl_stream_summarize(&st->core, &sum);
-    printf("\nStream %u: client %s, server %s\n", st->index,
+    printf("\nStream %u: client %s, server %s\n", st->ep.index,
            tcplife_endpoint_str(pool, st, TL_SIDE_CLIENT), tcplife_endpoint_str(pool, st, TL_SIDE_SERVER));
     unsigned npkts = wmem_array_get_count(pkts);
     printf("conn_state %s, history %s, %u packet%s\n", TL_NAME(tl_conn_state_names, sum.conn_state),
@@ -302,7 +302,8 @@ static bool ladder_any_without_facts(const ladder_report *rep)
 
 static void ladder_print_one(const ladder_report *rep, uint32_t index)
 {
-    const tcplife_stream *st = tcplife_stream_at(index);
+    tcplife_stream buf;
+    const tcplife_stream *st = tcplife_stream_view(index, &buf);
     wmem_array_t *pkts = report_stream_packets_at(rep->packets, index);
     if (st && pkts)
         ladder_print_stream(rep, st, pkts);

@@ -55,7 +55,7 @@ static tap_packet_status streams_packet(void *tapdata, packet_info *pinfo _U_,
 {
     streams_report *rep = (streams_report *)tapdata;
     const tcplife_tap_info *info = (const tcplife_tap_info *)data;
-    void *key = GSIZE_TO_POINTER((gsize)info->pkt->stream->index + 1);
+    void *key = GSIZE_TO_POINTER((gsize)info->pkt->stream->ep.index + 1);
 
     if (wmem_map_contains(rep->matched, key))
         return TAP_PACKET_DONT_REDRAW;
@@ -115,8 +115,11 @@ static void streams_draw(void *tapdata)
     unsigned total = 0;
 
     for (uint32_t i = 0; i < tcplife_stream_index_limit(); i++) {
-        const tcplife_stream *st = tcplife_stream_at(i);
-        if (st == NULL || !wmem_map_contains(rep->matched, GSIZE_TO_POINTER((gsize)i + 1)))
+        tcplife_stream buf;
+        if (!wmem_map_contains(rep->matched, GSIZE_TO_POINTER((gsize)i + 1)))
+            continue;
+        const tcplife_stream *st = tcplife_stream_view(i, &buf);
+        if (st == NULL)
             continue;
         tl_summary sum;
         tl_stream_summarize(&st->core, &sum);

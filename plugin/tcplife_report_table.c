@@ -172,7 +172,7 @@ static tap_packet_status table_packet(void *tapdata, packet_info *pinfo _U_,
 
     if (table == NULL || table_rows == NULL)
         return TAP_PACKET_DONT_REDRAW;
-    stat_tap_table_item_type *cells = table_row_for(table, st->index);
+    stat_tap_table_item_type *cells = table_row_for(table, st->ep.index);
     /* user_data of the first cell: the stream's last frame when last filled. */
     if (cells[0].type != TABLE_ITEM_NONE && cells[0].user_data.uint_value == st->core.last_frame)
         return TAP_PACKET_DONT_REDRAW;

@@ -1,10 +1,11 @@
 /* tcplife_stream.c - the file's streams, by tcp.stream, and their endpoints.
  *
- * Wireshark numbers tcp.stream densely from 0, so streams live by value in
- * pages of 256 indexed by it: no per-stream allocation header and no pointer
- * array beside them.  A page is allocated zeroed on first use, and a zeroed
- * tl_stream is a valid empty stream.  Everything is file scope: opening
- * another capture starts from nothing.
+ * Wireshark numbers tcp.stream densely from 0, so the table is pages of 256
+ * pointers indexed by it, each page allocated zeroed on first use.  A
+ * stream is stored brief (its endpoints and first segments, 104 bytes) until
+ * a segment beyond TCPLIFE_BRIEF_SEGMENTS makes it full (endpoints and
+ * tl_stream, 536 bytes); tcplife_stream.h says why.  Everything is file
+ * scope: opening another capture starts from nothing.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -27,7 +28,11 @@
 #define PAGE_BITS 8
 #define PAGE_SIZE (1u << PAGE_BITS)
 
-static tcplife_stream **pages;
+typedef tcplife_brief_stream brief_stream;
+
+/* Each slot points to the ep of a brief_stream or of a tcplife_stream (its
+ * first member, so either converts back), as ep.kept says; NULL: none. */
+static tcplife_endpoints ***pages;
 static uint32_t npages;
 
 void tcplife_streams_reset(void)
@@ -41,61 +46,78 @@ static void grow(uint32_t page)
     uint32_t n = npages ? npages : 16;
     while (n <= page)
         n *= 2;         /* page < 2^24: n stays below 2^25 */
-    pages = (tcplife_stream **)wmem_realloc(wmem_file_scope(), pages, n * sizeof *pages);
+    pages = (tcplife_endpoints ***)wmem_realloc(wmem_file_scope(), pages, n * sizeof *pages);
     memset(pages + npages, 0, (n - npages) * sizeof *pages);
     npages = n;
 }
 
-static void stream_init(tcplife_stream *st, uint32_t index, const tcplife_layer_facts *l)
-{
-    tl_stream_init(&st->core);
-    st->index = index;
-    st->used = true;
-    st->port[0] = l->srcport;
-    st->port[1] = l->dstport;
-    st->addr_len = l->addr_len;
-    if (l->addr_len == 4) {
-        memcpy(st->addr.v4[0], l->src, 4);
-        memcpy(st->addr.v4[1], l->dst, 4);
-    } else if (l->addr_len == 16) {
-        st->addr.v6 = (uint8_t (*)[16])wmem_alloc(wmem_file_scope(), 2 * 16);
-        memcpy(st->addr.v6[0], l->src, 16);
-        memcpy(st->addr.v6[1], l->dst, 16);
-    }
-}
-
-tcplife_stream *tcplife_stream_get_or_create(uint32_t index, const tcplife_layer_facts *l)
+static tcplife_endpoints **slot_of(uint32_t index)
 {
     uint32_t page = index >> PAGE_BITS;
 
     if (page >= npages)
         grow(page);
     if (!pages[page])
-        pages[page] = (tcplife_stream *)wmem_alloc0(wmem_file_scope(),
-                                                    PAGE_SIZE * sizeof **pages);
-    tcplife_stream *st = &pages[page][index & (PAGE_SIZE - 1)];
-    if (!st->used)
-        stream_init(st, index, l);
-    return st;
+        pages[page] = (tcplife_endpoints **)wmem_alloc0(wmem_file_scope(),
+                                                        PAGE_SIZE * sizeof **pages);
+    return &pages[page][index & (PAGE_SIZE - 1)];
 }
 
-const tcplife_stream *tcplife_stream_at(uint32_t index)
+static const tcplife_endpoints *stored(uint32_t index)
 {
     uint32_t page = index >> PAGE_BITS;
     if (page >= npages || !pages[page])
         return NULL;
-    const tcplife_stream *st = &pages[page][index & (PAGE_SIZE - 1)];
-    return st->used ? st : NULL;
+    return pages[page][index & (PAGE_SIZE - 1)];
+}
+
+/* A new stream: brief, no segment kept yet, endpoints in the first
+ * segment's direction. */
+static brief_stream *brief_new(uint32_t index, const tcplife_layer_facts *l)
+{
+    brief_stream *b = wmem_new0(wmem_file_scope(), brief_stream);
+    b->ep.index = index;
+    b->ep.port[0] = l->srcport;
+    b->ep.port[1] = l->dstport;
+    b->ep.addr_len = l->addr_len;
+    if (l->addr_len == 4) {
+        memcpy(b->ep.addr.v4[0], l->src, 4);
+        memcpy(b->ep.addr.v4[1], l->dst, 4);
+    } else if (l->addr_len == 16) {
+        b->ep.addr.v6 = (uint8_t (*)[16])wmem_alloc(wmem_file_scope(), 2 * 16);
+        memcpy(b->ep.addr.v6[0], l->src, 16);
+        memcpy(b->ep.addr.v6[1], l->dst, 16);
+    }
+    return b;
+}
+
+/* A brief stream's segments replayed into buf: the core reads nothing but
+ * the stream and the segment, so this is exactly the state it had. */
+static tcplife_stream *rebuild(const brief_stream *b, tcplife_stream *buf)
+{
+    buf->ep = b->ep;
+    tl_stream_init(&buf->core);
+    for (unsigned i = 0; i < b->ep.kept; i++)
+        tl_stream_update(&buf->core, &b->seg[i]);
+    return buf;
+}
+
+const tcplife_stream *tcplife_stream_view(uint32_t index, tcplife_stream *buf)
+{
+    const tcplife_endpoints *ep = stored(index);
+    if (ep == NULL || ep->kept == 0)
+        return (const tcplife_stream *)ep;      /* none, or full */
+    return rebuild((const brief_stream *)ep, buf);
+}
+
+bool tcplife_stream_exists(uint32_t index)
+{
+    return stored(index) != NULL;
 }
 
 uint32_t tcplife_stream_index_limit(void)
 {
     return npages * PAGE_SIZE;
-}
-
-const uint8_t *tcplife_stream_addr(const tcplife_stream *st, enum tl_side_index side)
-{
-    return st->addr_len == 16 ? st->addr.v6[side] : st->addr.v4[side];
 }
 
 static void swap_bytes(uint8_t *a, uint8_t *b, size_t n)
@@ -109,28 +131,90 @@ static void swap_bytes(uint8_t *a, uint8_t *b, size_t n)
 
 /* Created in the first segment's direction: swapped when its sender turned
  * out to be the server. */
-void tcplife_stream_set_roles(tcplife_stream *st)
+static void set_roles(tcplife_endpoints *ep, enum tl_role first_sender)
 {
-    if (st->core.first_sender != TL_ROLE_SERVER)
+    if (first_sender != TL_ROLE_SERVER)
         return;
-    uint16_t port = st->port[0];
-    st->port[0] = st->port[1];
-    st->port[1] = port;
-    if (st->addr_len == 4)
-        swap_bytes(st->addr.v4[0], st->addr.v4[1], 4);
-    else if (st->addr_len == 16)
-        swap_bytes(st->addr.v6[0], st->addr.v6[1], 16);
+    uint16_t port = ep->port[0];
+    ep->port[0] = ep->port[1];
+    ep->port[1] = port;
+    if (ep->addr_len == 4)
+        swap_bytes(ep->addr.v4[0], ep->addr.v4[1], 4);
+    else if (ep->addr_len == 16)
+        swap_bytes(ep->addr.v6[0], ep->addr.v6[1], 16);
+}
+
+/* A new stream's first segment comes from its first sender by definition;
+ * later ones are compared with the endpoints, ordered by role by then. */
+static bool from_first_sender(const tcplife_stream *st, const tcplife_layer_facts *l)
+{
+    enum tl_role first = (enum tl_role)st->core.first_sender;
+    if (first == TL_ROLE_NONE)
+        return true;
+    return tcplife_stream_sent_by(st, tl_side_of(first), l);
+}
+
+/* The brief stream's segments are all replayed: seg is kept as the next
+ * one, or, when there is no room, the stream becomes full with buf's state
+ * (which already includes seg).  Returns the stream a view now reads. */
+static const tcplife_stream *remember(tcplife_endpoints **slot, brief_stream *b,
+                                      const tl_segment *seg, tcplife_stream *buf)
+{
+    if (b->ep.kept < TCPLIFE_BRIEF_SEGMENTS) {
+        b->seg[b->ep.kept++] = *seg;
+        buf->ep = b->ep;
+        return buf;
+    }
+    tcplife_stream *full = wmem_new(wmem_file_scope(), tcplife_stream);
+    full->ep = b->ep;
+    full->ep.kept = 0;
+    full->core = buf->core;
+    *slot = &full->ep;
+    wmem_free(wmem_file_scope(), b);
+    return full;
+}
+
+tl_result tcplife_stream_classify(uint32_t index, const tcplife_layer_facts *l,
+                                  tl_segment *seg, tl_detail *d, tcplife_stream *buf,
+                                  const tcplife_stream **view)
+{
+    tcplife_endpoints **slot = slot_of(index);
+    brief_stream *b = NULL;
+    tcplife_stream *st;
+
+    if (*slot == NULL) {
+        b = brief_new(index, l);
+        *slot = &b->ep;
+        st = rebuild(b, buf);
+    } else if ((*slot)->kept > 0) {
+        b = (brief_stream *)*slot;
+        st = rebuild(b, buf);
+    } else {
+        st = (tcplife_stream *)*slot;
+    }
+    bool new_stream = st->core.first_sender == TL_ROLE_NONE;
+    seg->from_first_sender = from_first_sender(st, l);
+    tl_result r = tl_stream_update_detail(&st->core, seg, d);
+    if (new_stream)
+        set_roles(*slot, (enum tl_role)st->core.first_sender);
+    *view = b ? remember(slot, b, seg, buf) : st;
+    return r;
+}
+
+const uint8_t *tcplife_stream_addr(const tcplife_stream *st, enum tl_side_index side)
+{
+    return st->ep.addr_len == 16 ? st->ep.addr.v6[side] : st->ep.addr.v4[side];
 }
 
 /* By ports; by address only when both ports are equal. */
 bool tcplife_stream_sent_by(const tcplife_stream *st, enum tl_side_index side,
                             const tcplife_layer_facts *l)
 {
-    if (l->srcport != st->port[side] || l->dstport != st->port[1 - side])
+    if (l->srcport != st->ep.port[side] || l->dstport != st->ep.port[1 - side])
         return false;
-    if (st->port[0] != st->port[1] || st->addr_len == 0 || l->addr_len != st->addr_len)
+    if (st->ep.port[0] != st->ep.port[1] || st->ep.addr_len == 0 || l->addr_len != st->ep.addr_len)
         return true;
-    return memcmp(l->src, tcplife_stream_addr(st, side), st->addr_len) == 0;
+    return memcmp(l->src, tcplife_stream_addr(st, side), st->ep.addr_len) == 0;
 }
 
 /* Into a caller's buffer: the tree shows it on every packet, and allocating
@@ -142,18 +226,18 @@ const char *tcplife_endpoint_format(const tcplife_stream *st, enum tl_side_index
     address a;
 
     /* Without printf: the story formats both endpoints on every shown packet. */
-    tl_u64_digits(st->port[side], port);
-    if (st->addr_len == 0) {
+    tl_u64_digits(st->ep.port[side], port);
+    if (st->ep.addr_len == 0) {
         g_strlcpy(buf, "port ", TCPLIFE_ENDPOINT_MAX);
         g_strlcat(buf, port, TCPLIFE_ENDPOINT_MAX);
         return buf;
     }
-    set_address(&a, st->addr_len == 4 ? AT_IPv4 : AT_IPv6, st->addr_len,
+    set_address(&a, st->ep.addr_len == 4 ? AT_IPv4 : AT_IPv6, st->ep.addr_len,
                 tcplife_stream_addr(st, side));
     address_to_str_buf(&a, addr, (int)sizeof addr);
-    g_strlcpy(buf, st->addr_len == 4 ? "" : "[", TCPLIFE_ENDPOINT_MAX);
+    g_strlcpy(buf, st->ep.addr_len == 4 ? "" : "[", TCPLIFE_ENDPOINT_MAX);
     g_strlcat(buf, addr, TCPLIFE_ENDPOINT_MAX);
-    g_strlcat(buf, st->addr_len == 4 ? ":" : "]:", TCPLIFE_ENDPOINT_MAX);
+    g_strlcat(buf, st->ep.addr_len == 4 ? ":" : "]:", TCPLIFE_ENDPOINT_MAX);
     g_strlcat(buf, port, TCPLIFE_ENDPOINT_MAX);
     return buf;
 }

@@ -5,17 +5,32 @@
  * tcp.stream, in file scope.  Rendering and taps see a packet as a
  * tcplife_packet: its stored verdict joined to its stream.
  *
+ * A stream that has carried at most TCPLIFE_BRIEF_SEGMENTS segments is kept
+ * brief: its endpoints and those segments, not a tl_stream.  The core is
+ * deterministic, so replaying them into a fresh tl_stream rebuilds its state
+ * exactly; views get that rebuilt copy in a buffer they pass.  A SYN scan's
+ * or a RST flood's million streams thus cost about 120 bytes each instead of
+ * 550 (the way Linux keeps a half-open connection as a small request_sock
+ * until its handshake completes).  The next segment makes the stream full.
+ *
  * Endpoints are indexed like every per-side array, by enum tl_side_index
  * (client 0, server 1).  A new stream's endpoints are its first segment's
- * sender and receiver until the core has assigned the roles: then
- * tcplife_stream_set_roles() puts them in their place.
+ * sender and receiver until the core has assigned the roles, which happens
+ * on that segment: tcplife_stream_classify() then puts them in their place.
  *
  *   tcplife_streams_reset()         forgets every stream; call when file scope ends.
- *   tcplife_stream_get_or_create(i, l)  stream i, created from its first layer's facts l if new.
- *   tcplife_stream_at(i)            stream i, or NULL if never created.
+ *   tcplife_stream_classify(i, l, seg, d, buf, view)  classifies seg as stream i's next
+ *                                   segment (the stream created from layer facts l if new),
+ *                                   stores what the stream must remember, returns the verdict
+ *                                   and fills *d; sets seg->from_first_sender.  *view is the
+ *                                   stream after it: the stored one, or buf rebuilt.
+ *   tcplife_stream_view(i, buf)     stream i as views read it: the stored stream, or buf
+ *                                   rebuilt from a brief one; NULL if never created.
+ *   tcplife_stream_exists(i)        whether stream i was created.
+ *   tcplife_stream_is_rebuilt(st)   whether st is a caller's buffer (a brief stream rebuilt),
+ *                                   which a view must copy to keep beyond the call.
  *   tcplife_stream_index_limit()    every created index is below it, for loops.
- *   tcplife_stream_set_roles(st)    orders the endpoints by role, once the first segment was classified.
- *   tcplife_stream_addr(st, side)   that side's address bytes (st->addr_len of them).
+ *   tcplife_stream_addr(st, side)   that side's address bytes (st->ep.addr_len of them).
  *   tcplife_stream_sent_by(st, side, l)  whether layer l was sent by that side's endpoint.
  *   tcplife_endpoint_format(st, side, buf)  "address:port" ("[address]:port" for IPv6, "port N"
  *                                   without IP) of that side, into buf, returned.
@@ -33,17 +48,35 @@
  * include (bench/sizeof.c compiles it with the core alone). */
 typedef struct _wmem_allocator_t wmem_allocator_t;
 
-typedef struct tcplife_stream {
-    tl_stream core;
+/* A brief stream keeps its first segments (up to this many): a scan's probe
+ * and its answer, SYN and RST, stay brief. */
+#define TCPLIFE_BRIEF_SEGMENTS 2
+
+/* Who talks: what the display needs beside the core's state.  24 bytes. */
+typedef struct tcplife_endpoints {
     uint32_t  index;          /* tcp.stream */
-    uint16_t  port[2];        /* by enum tl_side_index (see tcplife_stream_set_roles) */
+    uint16_t  port[2];        /* by enum tl_side_index, once the roles are known */
     uint8_t   addr_len;       /* 4, 16, or 0 when not carried by IP */
-    bool      used;           /* created (the table is allocated zeroed, by pages) */
+    uint8_t   kept;           /* a brief stream's kept segments (1..TCPLIFE_BRIEF_SEGMENTS); 0: full */
     union {                   /* IPv4 inline; IPv6, rarer, out of line: 24 bytes less per stream */
         uint8_t   v4[2][4];   /* by enum tl_side_index, as port[] */
         uint8_t (*v6)[16];    /* v6[0], v6[1], file scope */
     } addr;
+} tcplife_endpoints;
+
+/* A stream as every view reads it: stored as such once full, rebuilt into a
+ * caller's buffer while brief (ep.kept > 0 then).  536 bytes. */
+typedef struct tcplife_stream {
+    tcplife_endpoints ep;
+    tl_stream         core;
 } tcplife_stream;
+
+/* How a brief stream is stored: its first segments instead of its state.
+ * 104 bytes.  Only tcplife_stream.c reads it; declared for bench/sizeof.c. */
+typedef struct tcplife_brief_stream {
+    tcplife_endpoints ep;
+    tl_segment        seg[TCPLIFE_BRIEF_SEGMENTS];   /* ep.kept of them */
+} tcplife_brief_stream;
 
 #define TCPLIFE_ENDPOINT_MAX 56     /* "[IPv6 address]:port" and its NUL */
 
@@ -57,10 +90,18 @@ typedef struct tcplife_packet {
 struct tcplife_layer_facts;
 
 void tcplife_streams_reset(void);
-tcplife_stream *tcplife_stream_get_or_create(uint32_t index, const struct tcplife_layer_facts *l);
-const tcplife_stream *tcplife_stream_at(uint32_t index);
+tl_result tcplife_stream_classify(uint32_t index, const struct tcplife_layer_facts *l,
+                                  tl_segment *seg, tl_detail *d, tcplife_stream *buf,
+                                  const tcplife_stream **view);
+const tcplife_stream *tcplife_stream_view(uint32_t index, tcplife_stream *buf);
+bool tcplife_stream_exists(uint32_t index);
 uint32_t tcplife_stream_index_limit(void);
-void tcplife_stream_set_roles(tcplife_stream *st);
+
+static inline bool tcplife_stream_is_rebuilt(const tcplife_stream *st)
+{
+    return st->ep.kept != 0;
+}
+
 const uint8_t *tcplife_stream_addr(const tcplife_stream *st, enum tl_side_index side);
 bool tcplife_stream_sent_by(const tcplife_stream *st, enum tl_side_index side,
                             const struct tcplife_layer_facts *l);

@@ -7,7 +7,7 @@
  *   tshark -q -z tcplife,conn[,FILTER]             the streams as a Zeek conn.log
  *   tshark -q -z tcplife,json[,FILTER]             JSON Lines: every tcplife.stream.* field
  *
- * Every report reads the stream summaries (tcplife_stream_at) when it draws.
+ * Every report reads the stream summaries (tcplife_stream_view) when it draws.
  * By then the whole file has been dissected once, so each summary is final,
  * in one pass as with -2 or in the GUI.  The ladder also needs each packet's
  * TCP header (flags, seq, ack, len), which the tap carries on the first pass
@@ -38,16 +38,21 @@ void tcplife_taps_register(void)
 }
 
 /* tap_queue_packet() keeps only the pointer, and listeners run after the
- * whole frame was dissected, when the caller's (stack) info, packet and
- * facts are gone: queue copies that live as long as the packet. */
+ * whole frame was dissected, when the caller's (stack) info, packet, facts
+ * and rebuilt brief stream are gone: queue copies that live as long as the
+ * packet. */
 void tcplife_taps_queue(packet_info *pinfo, const tcplife_tap_info *info, int n)
 {
     if (!have_tap_listener(tcplife_tap))
         return;
     for (int i = 0; i < n; i++) {
         tcplife_tap_info *copy = wmem_new(pinfo->pool, tcplife_tap_info);
-        copy->pkt = (const tcplife_packet *)wmem_memdup(pinfo->pool, info[i].pkt,
-                                                        sizeof *info[i].pkt);
+        tcplife_packet *pkt = (tcplife_packet *)wmem_memdup(pinfo->pool, info[i].pkt,
+                                                            sizeof *info[i].pkt);
+        if (tcplife_stream_is_rebuilt(pkt->stream))
+            pkt->stream = (const tcplife_stream *)wmem_memdup(pinfo->pool, pkt->stream,
+                                                              sizeof *pkt->stream);
+        copy->pkt = pkt;
         copy->facts = info[i].facts
             ? (const tcplife_layer_facts *)wmem_memdup(pinfo->pool, info[i].facts,
                                                        sizeof *info[i].facts)

@@ -749,7 +749,7 @@ void tl_stream_summarize(const tl_stream *s, tl_summary *out)
     memset(out, 0, sizeof *out);
     for (int i = 0; i < 2; i++)
         summarize_side(s, (enum tl_side_index)i, &out->side[i]);
-    out->history = tl_zeek_history(&s->zeek);
+    memcpy(out->history, tl_zeek_history(&s->zeek), sizeof out->history);
     out->conn_state = (uint8_t)tl_zeek_conn_state(&s->zeek);
     out->roles_inferred = s->roles_inferred;
     out->complete = tl_stream_complete(s);

@@ -280,7 +280,9 @@ typedef struct tl_side_summary {
 
 typedef struct tl_summary {
     tl_side_summary side[2];     /* by enum tl_side_index */
-    const char   *history;       /* Zeek's history; lives in the stream */
+    char          history[TL_ZEEK_HISTORY_MAX];  /* Zeek's history, a copy: a summary
+                                  * outlives the stream it was read from (a brief
+                                  * stream is rebuilt into a caller's buffer) */
     uint8_t       conn_state;    /* enum tl_conn_state */
     bool          roles_inferred;
     bool          complete;

@@ -26,7 +26,11 @@
  *   - conn_state is one of Zeek's 13 strings; history is NUL-terminated
  *     within TL_ZEEK_HISTORY_MAX, uses Zeek's letters, and only grows;
  *   - per-stream bookkeeping: counters add up, steps seen never unset,
- *     roles never change, summary kinds in range.
+ *     roles never change, summary kinds in range;
+ *   - replay: a fresh stream fed the same first segments (up to
+ *     FUZZ_REPLAY_MAX) reaches the same state, byte for byte.  The plugin
+ *     keeps short streams as their segments and rebuilds them so
+ *     (tcplife_stream.h): the core must read nothing but its arguments.
  *
  * ASan and UBSan catch the rest.  Built with clang's -fsanitize=fuzzer when
  * available, and always with fuzz_driver.c (a main() that replays files and
@@ -59,6 +63,8 @@
 
 static size_t fz_index;   /* the segment being checked, for messages */
 
+#define FUZZ_REPLAY_MAX 4
+
 typedef struct slot {
     tl_stream s;
     bool      started;
@@ -67,6 +73,7 @@ typedef struct slot {
     uint32_t  fed, transfers, resets;
     uint64_t  bytes[2];        /* by role - 1 */
     uint32_t  packets[2];
+    tl_segment kept[FUZZ_REPLAY_MAX];  /* its first segments, for the replay check */
 } slot;
 
 static uint16_t rd16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
@@ -366,6 +373,21 @@ static void decode(const uint8_t *p, slot *sl, tl_segment *seg)
     sl->next_seq[from_first] = seq + seg->len + ((flags & TL_SYN) != 0) + ((flags & TL_FIN) != 0);
 }
 
+/* The stream's first segments replayed into a fresh one give its state. */
+static void check_replay(slot *sl, const tl_segment *seg)
+{
+    static tl_stream replayed;
+
+    if (sl->fed > FUZZ_REPLAY_MAX)
+        return;
+    sl->kept[sl->fed - 1] = *seg;
+    tl_stream_init(&replayed);
+    for (uint32_t i = 0; i < sl->fed; i++)
+        tl_stream_update(&replayed, &sl->kept[i]);
+    CHECK(memcmp(&replayed, &sl->s, sizeof replayed) == 0,
+          "replaying the stream's first %u segments gave another state", sl->fed);
+}
+
 size_t fuzz_core_run(const uint8_t *data, size_t size)
 {
     static slot slots[FUZZ_SLOTS];
@@ -415,6 +437,7 @@ size_t fuzz_core_run(const uint8_t *data, size_t size)
             sl->packets[r.sender - 1]++;
         }
         check_result(sl, &before, &seg, r, first);
+        check_replay(sl, &seg);
     }
     return n;
 }
