@@ -179,20 +179,12 @@ tl_result tcplife_stream_classify(uint32_t index, const tcplife_layer_facts *l,
                                   const tcplife_stream **view)
 {
     tcplife_endpoints **slot = slot_of(index);
-    brief_stream *b = NULL;
-    tcplife_stream *st;
+    bool new_stream = *slot == NULL;
 
-    if (*slot == NULL) {
-        b = brief_new(index, l);
-        *slot = &b->ep;
-        st = rebuild(b, buf);
-    } else if ((*slot)->kept > 0) {
-        b = (brief_stream *)*slot;
-        st = rebuild(b, buf);
-    } else {
-        st = (tcplife_stream *)*slot;
-    }
-    bool new_stream = st->core.first_sender == TL_ROLE_NONE;
+    if (new_stream)
+        *slot = &brief_new(index, l)->ep;   /* brief, though it keeps nothing yet */
+    brief_stream *b = new_stream || (*slot)->kept > 0 ? (brief_stream *)*slot : NULL;
+    tcplife_stream *st = b ? rebuild(b, buf) : (tcplife_stream *)*slot;
     seg->from_first_sender = from_first_sender(st, l);
     tl_result r = tl_stream_update_detail(&st->core, seg, d);
     if (new_stream)
