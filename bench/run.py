@@ -982,9 +982,10 @@ def memory_target_rows(mem, sizes):
         rows.append(target_row(
             'per-stream state ≤ %d B, brief stream (at most two segments)' % TARGET_STREAM_BYTES,
             max(mem['per_stream_own'], sizes.get('tcplife_brief_stream', 0)), TARGET_STREAM_BYTES,
-            'sizeof(tcplife_brief_stream) = %d B; SYN flood ΔRSS %.0f B/stream minus the per-packet share '
-            '(%.0f B) = %.0f B' % (sizes.get('tcplife_brief_stream', 0), mem['per_stream'], mem['per_packet'],
-                                   mem['per_stream_own'])))
+            'brief stream allocated for its segments: %d B with one, %d B with two; SYN flood ΔRSS %.0f '
+            'B/stream minus the per-packet share (%.0f B) = %.0f B' % (
+                sizes.get('tcplife_brief_stream_1', 0), sizes.get('tcplife_brief_stream', 0),
+                mem['per_stream'], mem['per_packet'], mem['per_stream_own'])))
         rows.append(target_row(
             'per-stream state ≤ %d B, full stream (from its third segment)' % TARGET_STREAM_BYTES,
             sizes.get('tcplife_stream'), TARGET_STREAM_BYTES,
@@ -1200,11 +1201,12 @@ def memory_bullets(mem, sizes):
     if mem:
         L.append('- Per stream (SYN scan, one packet per stream): ΔRSS %.0f B/stream; minus the per-packet '
                  'share measured on the long connection (%.0f B) leaves **%.0f B per stream**. Such a stream '
-                 'is brief: its endpoints and first segments (sizeof(tcplife_brief_stream) = %d B), with a '
+                 'is brief: its endpoints and first segment (%d B; %d B once it has two), with a '
                  'pointer in a table indexed by `tcp.stream`; its state is rebuilt by replaying them when a '
                  'view reads it. From its third segment a stream is full: sizeof(tcplife_stream) = %d B.' % (
                      mem['per_stream'], mem['per_packet'], mem['per_stream_own'],
-                     sizes.get('tcplife_brief_stream', 0), sizes.get('tcplife_stream', 0)))
+                     sizes.get('tcplife_brief_stream_1', 0), sizes.get('tcplife_brief_stream', 0),
+                     sizes.get('tcplife_stream', 0)))
         if 'rst_per_stream' in mem:
             L.append('- Per stream (RST flood: one bare RST per stream, no SYN before it): ΔRSS %.0f B/stream, '
                      '%.0f B minus the per-packet share.' % (mem['rst_per_stream'], mem['rst_per_stream_own']))
@@ -1862,10 +1864,11 @@ def quick_table(ctx):
     if mem:
         L.append('')
         L.append('per stream (ΔRSS, minus %.1f B/packet): SYN flood %.0f B, RST flood %s B; '
-                 'sizeof(tcplife_brief_stream) %s B, sizeof(tcplife_stream) %s B' % (
+                 'brief stream %s/%s B (one/two segments), sizeof(tcplife_stream) %s B' % (
                      mem['per_packet'], mem['per_stream_own'],
                      '%.0f' % mem['rst_per_stream_own'] if 'rst_per_stream_own' in mem else '?',
-                     ctx['sizes'].get('tcplife_brief_stream', '?'), ctx['sizes'].get('tcplife_stream', '?')))
+                     ctx['sizes'].get('tcplife_brief_stream_1', '?'), ctx['sizes'].get('tcplife_brief_stream', '?'),
+                     ctx['sizes'].get('tcplife_stream', '?')))
     return '\n'.join(L) + '\n'
 
 

@@ -15,7 +15,10 @@ int main(void)
     printf("tl_side\t%zu\n", sizeof(tl_side));
     printf("tl_options\t%zu\n", sizeof(tl_options));
     printf("tcplife_stream\t%zu\n", sizeof(tcplife_stream));
-    printf("tcplife_brief_stream\t%zu\n", sizeof(tcplife_brief_stream));
+    /* A brief stream is allocated for the segments it keeps: its size with
+     * one (a flood's or a scan's stream) and with the most it keeps. */
+    printf("tcplife_brief_stream_1\t%zu\n", TCPLIFE_BRIEF_SIZE(1));
+    printf("tcplife_brief_stream\t%zu\n", TCPLIFE_BRIEF_SIZE(TCPLIFE_BRIEF_SEGMENTS));
     printf("tl_segment\t%zu\n", sizeof(tl_segment));
     printf("tcplife_record\t%zu\n", sizeof(tcplife_record));
     printf("tl_result\t%zu\n", sizeof(tl_result));

@@ -2,7 +2,8 @@
  *
  * Wireshark numbers tcp.stream densely from 0, so the table is pages of 256
  * pointers indexed by it, each page allocated zeroed on first use.  A
- * stream is stored brief (its endpoints and first segments, 104 bytes) until
+ * stream is stored brief (its endpoints and first segments, 64 bytes with
+ * one, 104 with two) until
  * a segment beyond TCPLIFE_BRIEF_SEGMENTS makes it full (endpoints and
  * tl_stream, 536 bytes); tcplife_stream.h says why.  Everything is file
  * scope: opening another capture starts from nothing.
@@ -71,11 +72,11 @@ static const tcplife_endpoints *stored(uint32_t index)
     return pages[page][index & (PAGE_SIZE - 1)];
 }
 
-/* A new stream: brief, no segment kept yet, endpoints in the first
- * segment's direction. */
+/* A new stream: brief, no segment kept yet but room for the one about to
+ * be, endpoints in the first segment's direction. */
 static brief_stream *brief_new(uint32_t index, const tcplife_layer_facts *l)
 {
-    brief_stream *b = wmem_new0(wmem_file_scope(), brief_stream);
+    brief_stream *b = (brief_stream *)wmem_alloc0(wmem_file_scope(), TCPLIFE_BRIEF_SIZE(1));
     b->ep.index = index;
     b->ep.port[0] = l->srcport;
     b->ep.port[1] = l->dstport;
@@ -155,12 +156,17 @@ static bool from_first_sender(const tcplife_stream *st, const tcplife_layer_fact
 }
 
 /* The brief stream's segments are all replayed: seg is kept as the next
- * one, or, when there is no room, the stream becomes full with buf's state
- * (which already includes seg).  Returns the stream a view now reads. */
+ * one (the stream grows by a segment, and may move), or, beyond
+ * TCPLIFE_BRIEF_SEGMENTS, the stream becomes full with buf's state (which
+ * already includes seg).  Returns the stream a view now reads. */
 static const tcplife_stream *remember(tcplife_endpoints **slot, brief_stream *b,
                                       const tl_segment *seg, tcplife_stream *buf)
 {
     if (b->ep.kept < TCPLIFE_BRIEF_SEGMENTS) {
+        if (b->ep.kept > 0) {
+            b = (brief_stream *)wmem_realloc(wmem_file_scope(), b, TCPLIFE_BRIEF_SIZE(b->ep.kept + 1));
+            *slot = &b->ep;
+        }
         b->seg[b->ep.kept++] = *seg;
         buf->ep = b->ep;
         return buf;

@@ -9,7 +9,7 @@
  * brief: its endpoints and those segments, not a tl_stream.  The core is
  * deterministic, so replaying them into a fresh tl_stream rebuilds its state
  * exactly; views get that rebuilt copy in a buffer they pass.  A SYN scan's
- * or a RST flood's million streams thus cost about 120 bytes each instead of
+ * or a RST flood's million streams thus cost about 80 bytes each instead of
  * 550 (the way Linux keeps a half-open connection as a small request_sock
  * until its handshake completes).  The next segment makes the stream full.
  *
@@ -71,12 +71,16 @@ typedef struct tcplife_stream {
     tl_stream         core;
 } tcplife_stream;
 
-/* How a brief stream is stored: its first segments instead of its state.
- * 104 bytes.  Only tcplife_stream.c reads it; declared for bench/sizeof.c. */
+/* How a brief stream is stored: its first segments instead of its state,
+ * allocated for exactly ep.kept of them (TCPLIFE_BRIEF_SIZE: 64 bytes with
+ * one, 104 with two), since most streams of a flood or a scan never get a
+ * second.  Only tcplife_stream.c reads it; declared for bench/sizeof.c. */
 typedef struct tcplife_brief_stream {
     tcplife_endpoints ep;
-    tl_segment        seg[TCPLIFE_BRIEF_SEGMENTS];   /* ep.kept of them */
+    tl_segment        seg[];   /* ep.kept of them */
 } tcplife_brief_stream;
+
+#define TCPLIFE_BRIEF_SIZE(kept) (sizeof(tcplife_brief_stream) + (size_t)(kept) * sizeof(tl_segment))
 
 #define TCPLIFE_ENDPOINT_MAX 56     /* "[IPv6 address]:port" and its NUL */
 
