@@ -231,14 +231,13 @@ static void capture_span(int64_t *first, int64_t *last)
     bool any = false;
     *first = *last = 0;
     for (uint32_t i = 0; i < tcplife_stream_index_limit(); i++) {
-        tcplife_stream buf;
-        const tcplife_stream *st = tcplife_stream_view(i, &buf);
-        if (st == NULL)
+        int64_t f, l;
+        if (!tcplife_stream_times(i, &f, &l))
             continue;
-        if (!any || st->core.first_time_ns < *first)
-            *first = st->core.first_time_ns;
-        if (!any || st->core.last_time_ns > *last)
-            *last = st->core.last_time_ns;
+        if (!any || f < *first)
+            *first = f;
+        if (!any || l > *last)
+            *last = l;
         any = true;
     }
 }

@@ -116,6 +116,25 @@ bool tcplife_stream_exists(uint32_t index)
     return stored(index) != NULL;
 }
 
+/* The core takes a stream's first time from its first segment and its last
+ * from its latest one, so a brief stream's are its kept segments' own. */
+bool tcplife_stream_times(uint32_t index, int64_t *first_ns, int64_t *last_ns)
+{
+    const tcplife_endpoints *ep = stored(index);
+    if (ep == NULL)
+        return false;
+    if (ep->kept == 0) {
+        const tl_stream *core = &((const tcplife_stream *)ep)->core;
+        *first_ns = core->first_time_ns;
+        *last_ns = core->last_time_ns;
+    } else {
+        const brief_stream *b = (const brief_stream *)ep;
+        *first_ns = b->seg[0].time_ns;
+        *last_ns = b->seg[ep->kept - 1].time_ns;
+    }
+    return true;
+}
+
 uint32_t tcplife_stream_index_limit(void)
 {
     return npages * PAGE_SIZE;

@@ -27,6 +27,8 @@
  *   tcplife_stream_view(i, buf)     stream i as views read it: the stored stream, or buf
  *                                   rebuilt from a brief one; NULL if never created.
  *   tcplife_stream_exists(i)        whether stream i was created.
+ *   tcplife_stream_times(i, f, l)   stream i's first and last packet times into *f, *l without
+ *                                   rebuilding it; false (and nothing set) if it has none.
  *   tcplife_stream_is_rebuilt(st)   whether st is a caller's buffer (a brief stream rebuilt),
  *                                   which a view must copy to keep beyond the call.
  *   tcplife_stream_index_limit()    every created index is below it, for loops.
@@ -99,6 +101,7 @@ tl_result tcplife_stream_classify(uint32_t index, const struct tcplife_layer_fac
                                   const tcplife_stream **view);
 const tcplife_stream *tcplife_stream_view(uint32_t index, tcplife_stream *buf);
 bool tcplife_stream_exists(uint32_t index);
+bool tcplife_stream_times(uint32_t index, int64_t *first_ns, int64_t *last_ns);
 uint32_t tcplife_stream_index_limit(void);
 
 static inline bool tcplife_stream_is_rebuilt(const tcplife_stream *st)
