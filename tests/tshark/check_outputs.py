@@ -40,6 +40,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from tshark_env import TsharkEnv, normalise_bool  # noqa: E402
@@ -240,7 +241,25 @@ def check_form(name, text, want_fields, want_types, n_streams):
             failures.append("%s: uid %s, want %s" % (name, row["uid"], reference_uid(row, first_ns)))
     if len({r["uid"] for r in rows}) != len(rows):
         failures.append("%s: uids repeat" % name)
-    return failures
+    return failures + check_open_close(name, header, rows)
+
+
+def log_second(us):
+    return time.strftime("%Y-%m-%d-%H-%M-%S", time.gmtime(us // 1000000))
+
+
+def check_open_close(name, header, rows):
+    """#open is the second of the earliest ts; #close that of the latest
+    packet, ts + duration (duration is unset for a one-packet stream, whose
+    last packet is its first).  The report reads a brief stream's times from
+    its kept segments, the rows from its rebuilt state: they must agree."""
+    if not rows:
+        return []
+    us = [(int(r["ts"].replace(".", "")),
+           0 if r["duration"] == "-" else int(r["duration"].replace(".", ""))) for r in rows]
+    want = {"open": log_second(min(t for t, _ in us)), "close": log_second(max(t + d for t, d in us))}
+    return ["%s: #%s %s, want %s" % (name, k, header.get(k), [v])
+            for k, v in want.items() if header.get(k) != [v]]
 
 
 def check_with_tool(tool, name, text):
