@@ -66,7 +66,10 @@ class TsharkEnv:
                "PATH=" + os.environ.get("PATH", "/usr/bin:/bin"),
                "WIRESHARK_PLUGIN_DIR=" + self.plugin_dir]
         if self.preload:
-            env += ["LD_PRELOAD=" + self.preload,
+            # WIRESHARK_DEBUG_WMEM_OVERRIDE=simple: one malloc per wmem
+            # allocation, so ASan sees the bounds of each (the block
+            # allocators carve many objects out of one large block).
+            env += ["LD_PRELOAD=" + self.preload, "WIRESHARK_DEBUG_WMEM_OVERRIDE=simple",
                     "ASAN_OPTIONS=" + os.environ.get("ASAN_OPTIONS", ""),
                     "UBSAN_OPTIONS=" + os.environ.get("UBSAN_OPTIONS", "")]
         prefix = NOBODY if os.geteuid() == 0 else []
